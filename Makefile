@@ -1,0 +1,30 @@
+# The service's two everyday commands are `make run` and `make test`; see README.md.
+SHELL := /bin/bash
+MVN ?= mvn -B -q
+JAR := target/lro-service.jar
+SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
+
+.PHONY: run test token build clean
+
+## build: the runnable jar and its libraries under target/ (only when a source changed)
+build: $(JAR)
+
+$(JAR): $(SOURCES)
+	$(MVN) -DskipTests package
+
+## run: start PostgreSQL when none answers, then the service in the foreground (Ctrl-C stops it)
+run: $(JAR)
+	scripts/dev-postgres.sh
+	exec java -jar $(JAR)
+
+## token: print a token that a development-mode server trusts
+token: $(JAR)
+	@java -cp $(JAR) com.contoso.lro.auth.DevToken
+
+## test: the whole suite, against a real PostgreSQL, in a fresh database per test class
+test:
+	scripts/dev-postgres.sh --no-create-db
+	$(MVN) test
+
+clean:
+	$(MVN) clean

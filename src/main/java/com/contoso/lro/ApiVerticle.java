@@ -1,0 +1,52 @@
+package com.contoso.lro;
+
+import com.contoso.lro.auth.TokenVerifier;
+import com.contoso.lro.auth.TrustedKeys;
+import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.http.ApiRouter;
+import com.contoso.lro.http.GraphLinks;
+import com.contoso.lro.operations.OperationService;
+import com.contoso.lro.operations.OperationStore;
+import com.contoso.lro.operations.OperationsHandler;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+import java.time.Clock;
+
+/**
+ * Serves the API on one event loop. Deployed once per core; all instances listen on the same port
+ * and share one connection pool.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final String SHARED_POOL = "lro-pool";
+
+  private final AppConfig config;
+  private final OpenAPIContract contract;
+  private final TrustedKeys keys;
+
+  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys) {
+    this.config = config;
+    this.contract = contract;
+    this.keys = keys;
+  }
+
+  @Override
+  public Future<?> start() {
+    Pool pool = PgBuilder.pool()
+      .with(new PoolOptions().setMaxSize(config.database().poolSize()).setShared(true).setName(SHARED_POOL))
+      .connectingTo(config.database().connect())
+      .using(vertx)
+      .build();
+    GraphLinks links = new GraphLinks(contract.getServers().get(0).getBasePath());
+    OperationsHandler operations = new OperationsHandler(new OperationService(new OperationStore(pool), Clock.systemUTC()), links);
+    return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
+      .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))
+      .listen();
+  }
+}

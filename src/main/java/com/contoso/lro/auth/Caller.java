@@ -1,0 +1,49 @@
+package com.contoso.lro.auth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Who is calling, from a verified Entra-style access token.
+ *
+ * @param oid               the user's (or the app's service principal's) object id
+ * @param userPrincipalName {@code upn}
+ * @param preferredUsername {@code preferred_username}
+ * @param scopes            delegated permissions: the space-separated {@code scp} claim
+ * @param roles             application permissions: the {@code roles} claim
+ */
+public record Caller(String oid, Optional<String> userPrincipalName, Optional<String> preferredUsername,
+                     Set<String> scopes, Set<String> roles) {
+
+  static Caller fromClaims(JsonObject claims) {
+    return new Caller(
+      claims.getString("oid"),
+      text(claims, "upn"),
+      text(claims, "preferred_username"),
+      text(claims, "scp").map(scp -> Arrays.stream(scp.split(" ")).filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet())).orElse(Set.of()),
+      claims.getValue("roles") instanceof JsonArray roles
+        ? roles.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.toUnmodifiableSet())
+        : Set.of());
+  }
+
+  private static Optional<String> text(JsonObject claims, String name) {
+    return claims.getValue(name) instanceof String value ? Optional.of(value) : Optional.empty();
+  }
+
+  /** An app-only token: application roles and no delegated scopes, so there is no signed-in user. */
+  public boolean appOnly() {
+    return scopes.isEmpty() && !roles.isEmpty();
+  }
+
+  /** Whether the token grants any of these permissions, as a delegated scope or as an application role. */
+  public boolean hasAnyPermission(String... permissions) {
+    Set<String> granted = appOnly() ? roles : scopes;
+    return Arrays.stream(permissions).anyMatch(granted::contains);
+  }
+}

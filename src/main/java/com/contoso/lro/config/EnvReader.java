@@ -1,0 +1,32 @@
+package com.contoso.lro.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads typed values from environment variables; a blank variable counts as unset. */
+final class EnvReader {
+
+  private final Map<String, String> env;
+
+  EnvReader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  Optional<String> optional(String name) {
+    return Optional.ofNullable(env.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+  }
+
+  String string(String name, String fallback) {
+    return optional(name).orElse(fallback);
+  }
+
+  int integer(String name, int fallback) {
+    return optional(name).map(value -> {
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+      }
+    }).orElse(fallback);
+  }
+}

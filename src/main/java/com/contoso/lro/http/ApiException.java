@@ -1,0 +1,83 @@
+package com.contoso.lro.http;
+
+import java.util.Map;
+
+/**
+ * A failure the client caused or must know about, answered with the Graph error body.
+ * It carries no stack trace: it is an answer, not a bug.
+ */
+public final class ApiException extends RuntimeException {
+
+  private final int status;
+  private final String code;
+  private final String target;
+  private final Map<String, String> headers;
+
+  public ApiException(int status, String code, String message, String target, Map<String, String> headers) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.target = target;
+    this.headers = Map.copyOf(headers);
+  }
+
+  /** An error whose code is the status's name in camelCase, as Graph spells the generic ones. */
+  public static ApiException of(int status, String message) {
+    return new ApiException(status, codeOf(status), message, null, Map.of());
+  }
+
+  public static ApiException badRequest(String message) {
+    return new ApiException(400, "badRequest", message, null, Map.of());
+  }
+
+  public static ApiException badRequest(String message, String target) {
+    return new ApiException(400, "badRequest", message, target, Map.of());
+  }
+
+  public static ApiException unauthorized(String message, String wwwAuthenticate) {
+    return new ApiException(401, "unauthorized", message, null,
+      Map.of("WWW-Authenticate", wwwAuthenticate));
+  }
+
+  public static ApiException accessDenied(String message) {
+    return new ApiException(403, "accessDenied", message, null, Map.of());
+  }
+
+  static String codeOf(int status) {
+    return switch (status) {
+      case 400 -> "badRequest";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "notFound";
+      case 405 -> "methodNotAllowed";
+      case 406 -> "notAcceptable";
+      case 409 -> "conflict";
+      case 412 -> "preconditionFailed";
+      case 413 -> "payloadTooLarge";
+      case 414 -> "uriTooLong";
+      case 415 -> "unsupportedMediaType";
+      case 422 -> "unprocessableEntity";
+      case 429 -> "tooManyRequests";
+      case 431 -> "requestHeaderFieldsTooLarge";
+      case 501 -> "notImplemented";
+      case 503 -> "serviceUnavailable";
+      default -> status >= 500 ? "internalServerError" : "badRequest";
+    };
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

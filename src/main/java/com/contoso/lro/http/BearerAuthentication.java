@@ -1,0 +1,60 @@
+package com.contoso.lro.http;
+
+import com.contoso.lro.auth.Caller;
+import com.contoso.lro.auth.TokenVerifier;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+/**
+ * Enforces the contract's bearer security requirement before anything else looks at the request,
+ * so that an unauthenticated caller learns nothing from validation errors.
+ */
+public final class BearerAuthentication implements Handler<RoutingContext> {
+
+  private static final String CALLER = "caller";
+  private static final String BEARER = "Bearer ";
+
+  private final OpenAPIContract contract;
+  private final TokenVerifier verifier;
+
+  public BearerAuthentication(OpenAPIContract contract, TokenVerifier verifier) {
+    this.contract = contract;
+    this.verifier = verifier;
+  }
+
+  /** The verified caller of a request that passed this handler. */
+  public static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
+    if (operation == null || operation.getSecurityRequirements().isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null || authorization.isBlank()) {
+      ctx.fail(ApiException.unauthorized("Access token is empty.", "Bearer"));
+      return;
+    }
+    if (authorization.length() <= BEARER.length() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      ctx.fail(invalidToken("The Authorization header must be 'Bearer <token>'."));
+      return;
+    }
+    verifier.verify(authorization.substring(BEARER.length()).trim())
+      .onSuccess(caller -> {
+        ctx.put(CALLER, caller);
+        ctx.next();
+      })
+      .onFailure(refused -> ctx.fail(invalidToken("Access token validation failure: " + refused.getMessage())));
+  }
+
+  private static ApiException invalidToken(String message) {
+    return ApiException.unauthorized(message, "Bearer error=\"invalid_token\"");
+  }
+}

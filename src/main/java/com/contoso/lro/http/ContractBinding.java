@@ -1,0 +1,36 @@
+package com.contoso.lro.http;
+
+import io.vertx.openapi.validation.RequestParameter;
+
+/**
+ * What the generated router bindings call to hand validated values to handlers as typed arguments.
+ */
+public final class ContractBinding {
+
+  private ContractBinding() {
+  }
+
+  /** A validated path, query or header value, or null when the request had none. */
+  public static <T> T value(RequestParameter parameter, Class<T> type) {
+    if (parameter == null || parameter.isNull()) {
+      return null;
+    }
+    Object value = parameter.get();
+    if (value instanceof Number number && (type == Integer.class || type == Long.class)) {
+      return type.cast(type == Integer.class ? Integer.valueOf(number.intValue()) : Long.valueOf(number.longValue()));
+    }
+    return type.cast(value);
+  }
+
+  /**
+   * A validated JSON body bound to its generated model.
+   *
+   * @throws IllegalArgumentException when a value passed the schema but does not fit the model's Java type
+   */
+  public static <T> T body(RequestParameter body, Class<T> type) {
+    if (body == null || body.isNull()) {
+      return null;
+    }
+    return body.getJsonObject().mapTo(type);
+  }
+}

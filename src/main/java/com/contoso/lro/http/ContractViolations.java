@@ -1,0 +1,80 @@
+package com.contoso.lro.http;
+
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a request the contract refused into a Graph error that names the property and the reason.
+ *
+ * <p>vertx-openapi reports the <em>last</em> schema error, which for an object with
+ * {@code additionalProperties: false} is a misleading "does not match additional properties schema"
+ * about a property that is declared but has a bad value. The real cause is an earlier error in the
+ * output unit, so this walks them all.
+ */
+final class ContractViolations {
+
+  private ContractViolations() {
+  }
+
+  /**
+   * @param operation   the operation the request was for, or null when unknown
+   * @param contentType the request's Content-Type header, or null
+   */
+  static ApiException describe(ValidatorException e, Operation operation, String contentType) {
+    if (e instanceof SchemaValidationException schemaError) {
+      return fromSchema(schemaError.getOutputUnit());
+    }
+    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && bodyMediaType(operation, contentType) == null) {
+      return ApiException.of(415,
+        "Content-Type must be application/json; got " + (contentType == null ? "none" : "'" + contentType + "'") + ".");
+    }
+    if (e.type() == ValidatorErrorType.ILLEGAL_VALUE && e.getMessage().contains("body")) {
+      return ApiException.badRequest("The request body is not valid JSON.");
+    }
+    return ApiException.badRequest(e.getMessage());
+  }
+
+  private static MediaType bodyMediaType(Operation operation, String contentType) {
+    if (operation == null || operation.getRequestBody() == null) {
+      return null;
+    }
+    return operation.getRequestBody().determineContentType(contentType);
+  }
+
+  static ApiException fromSchema(OutputUnit result) {
+    List<OutputUnit> errors = result.getErrors() == null ? List.of() : result.getErrors();
+    Set<String> declaredButInvalid = new HashSet<>();
+    for (OutputUnit error : errors) {
+      String keyword = error.getKeywordLocation();
+      String property = propertyName(error.getInstanceLocation());
+      if (keyword.endsWith("/properties")) {
+        declaredButInvalid.add(error.getInstanceLocation());
+      } else if (keyword.endsWith("/additionalProperties") || keyword.endsWith("/unevaluatedProperties")) {
+        if (!declaredButInvalid.contains(error.getInstanceLocation())) {
+          return ApiException.badRequest("Property '" + property + "' does not exist on this resource.", property);
+        }
+      } else if (!keyword.contains("/additionalProperties/") && !keyword.contains("/unevaluatedProperties/")) {
+        return property == null
+          ? ApiException.badRequest("The request body is invalid: " + error.getError() + ".")
+          : ApiException.badRequest("Property '" + property + "' is invalid: " + error.getError() + ".", property);
+      }
+    }
+    return ApiException.badRequest("The request body does not match the contract.");
+  }
+
+  /** "/status" → "status"; "" → null. Nested locations keep their path: "/a/b" → "a/b". */
+  private static String propertyName(String instanceLocation) {
+    if (instanceLocation == null || instanceLocation.length() <= 1) {
+      return null;
+    }
+    return instanceLocation.substring(1).replace("~1", "/").replace("~0", "~");
+  }
+}

@@ -1,0 +1,96 @@
+package com.contoso.lro.http;
+
+import com.contoso.lro.contract.model.InnerError;
+import com.contoso.lro.contract.model.MainError;
+import com.contoso.lro.contract.model.ODataError;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * The one place where failures become responses: every error leaves as the Graph error body,
+ * with no stack trace, SQL or class name; unexpected ones are logged with their request-id.
+ */
+public final class GraphErrorHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GraphErrorHandler.class);
+
+  private final OpenAPIContract contract;
+
+  public GraphErrorHandler(OpenAPIContract contract) {
+    this.contract = contract;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiException error = classify(ctx);
+    if (error.status() >= 500) {
+      LOG.error("request-id={} {} {} failed", RequestIds.requestId(ctx), ctx.request().method(), ctx.request().path(),
+        ctx.failure());
+    }
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      response.reset();
+      return;
+    }
+    error.headers().forEach(response::putHeader);
+    response
+      .setStatusCode(error.status())
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .end(Json.encode(body(ctx, error)));
+  }
+
+  private ApiException classify(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException apiException) {
+      return apiException;
+    }
+    if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
+      return ContractViolations.describe(invalid,
+        contract.findOperation(ctx.request().path(), ctx.request().method()),
+        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    }
+    if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
+      return BodyBindingErrors.describe(failure);
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    if (status < 400) {
+      status = 500;
+    }
+    return ApiException.of(status, defaultMessage(status));
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 404 -> "The requested resource does not exist.";
+      case 405 -> "The method is not allowed on this resource.";
+      case 413 -> "The request body is larger than 64 KiB.";
+      case 414 -> "The request URL is too long.";
+      case 431 -> "The request headers are too large.";
+      case 500 -> "An unexpected error occurred; quote the request-id when reporting it.";
+      default -> "The request failed.";
+    };
+  }
+
+  private static ODataError body(RoutingContext ctx, ApiException error) {
+    InnerError inner = new InnerError()
+      .date(OffsetDateTime.now(ZoneOffset.UTC))
+      .requestId(RequestIds.requestId(ctx))
+      .clientRequestId(RequestIds.clientRequestId(ctx));
+    return new ODataError().error(new MainError()
+      .code(error.code())
+      .message(error.getMessage())
+      .target(error.target())
+      .innerError(inner));
+  }
+}

@@ -1,0 +1,33 @@
+package com.contoso.lro.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+
+/** Gives every response a fresh {@code request-id} and echoes the caller's {@code client-request-id}. */
+public final class RequestIds implements Handler<RoutingContext> {
+
+  public static final String REQUEST_ID = "request-id";
+  public static final String CLIENT_REQUEST_ID = "client-request-id";
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String requestId = UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, requestId);
+    ctx.response().putHeader(REQUEST_ID, requestId);
+    String clientRequestId = ctx.request().getHeader(CLIENT_REQUEST_ID);
+    if (clientRequestId != null) {
+      ctx.response().putHeader(CLIENT_REQUEST_ID, clientRequestId);
+    }
+    ctx.next();
+  }
+
+  public static String requestId(RoutingContext ctx) {
+    return ctx.get(REQUEST_ID);
+  }
+
+  public static String clientRequestId(RoutingContext ctx) {
+    return ctx.request().getHeader(CLIENT_REQUEST_ID);
+  }
+}
