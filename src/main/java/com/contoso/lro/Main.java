@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the service until SIGTERM or Ctrl-C, then closes servers and pool before exiting. */
@@ -26,13 +27,14 @@ public final class Main {
     }
     Vertx vertx = Vertx.vertx();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "shutdown"));
-    Application.deploy(vertx, config)
-      .onSuccess(deployment -> LOG.info("Serving http://localhost:{}/beta/user/authentication/operations with {} event loop(s)",
-        config.httpPort(), config.httpInstances()))
-      .onFailure(failure -> {
-        LOG.error("Start-up failed: {}", failure.getMessage(), failure);
-        System.exit(1);
-      });
+    try {
+      Application.deploy(vertx, config).toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      LOG.error("Start-up failed: {}", e.getCause().getMessage(), e.getCause());
+      System.exit(1);
+    }
+    LOG.info("Serving http://localhost:{}/beta/user/authentication/operations with {} event loop(s)",
+      config.httpPort(), config.httpInstances());
   }
 
   private static void close(Vertx vertx) {

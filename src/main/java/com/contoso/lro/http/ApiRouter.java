@@ -20,17 +20,25 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
-      .rootHandler(new RequestIds())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(contract, verifier));
+    // BearerAuthentication enforces the contract's security requirements, answering in Graph's terms;
+    // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.
+    builder.getRoutes().forEach(route -> route.setDoSecurity(false));
     OperationsApi.mount(builder, operations);
 
-    Router router = builder.createRouter();
     GraphErrorHandler errors = new GraphErrorHandler(contract);
-    router.route().failureHandler(errors);
+    Router api = builder.createRouter();
+    api.route().failureHandler(errors);
+
+    // The builder's routes are relative to the server URL's path (/beta): mount them there.
+    Router root = Router.router(vertx);
+    root.route().handler(new RequestIds());
+    root.route(contract.getServers().get(0).getBasePath() + "/*").subRouter(api);
+    root.route().failureHandler(errors);
     for (int status : new int[] {404, 405, 413, 500}) {
-      router.errorHandler(status, errors);
+      root.errorHandler(status, errors);
     }
-    return router;
+    return root;
   }
 }

@@ -53,28 +53,45 @@ final class ContractViolations {
     List<OutputUnit> errors = result.getErrors() == null ? List.of() : result.getErrors();
     Set<String> declaredButInvalid = new HashSet<>();
     for (OutputUnit error : errors) {
-      String keyword = error.getKeywordLocation();
+      String keyword = keyword(error.getKeywordLocation());
       String property = propertyName(error.getInstanceLocation());
-      if (keyword.endsWith("/properties")) {
+      if (keyword.equals("properties")) {
         declaredButInvalid.add(error.getInstanceLocation());
-      } else if (keyword.endsWith("/additionalProperties") || keyword.endsWith("/unevaluatedProperties")) {
+      } else if (keyword.equals("additionalProperties") || keyword.equals("unevaluatedProperties")) {
         if (!declaredButInvalid.contains(error.getInstanceLocation())) {
           return ApiException.badRequest("Property '" + property + "' does not exist on this resource.", property);
         }
-      } else if (!keyword.contains("/additionalProperties/") && !keyword.contains("/unevaluatedProperties/")) {
+      } else if (!COMPOSITE_KEYWORDS.contains(keyword)) {
+        String reason = error.getError().replaceFirst("^Instance", "the value");
         return property == null
-          ? ApiException.badRequest("The request body is invalid: " + error.getError() + ".")
-          : ApiException.badRequest("Property '" + property + "' is invalid: " + error.getError() + ".", property);
+          ? ApiException.badRequest("The request body is invalid: " + reason + ".")
+          : ApiException.badRequest("Property '" + property + "' is invalid: " + reason + ".", property);
       }
     }
     return ApiException.badRequest("The request body does not match the contract.");
   }
 
-  /** "/status" → "status"; "" → null. Nested locations keep their path: "/a/b" → "a/b". */
+  /** Keywords whose errors only say that a subschema failed; the subschema's own error says why. */
+  private static final Set<String> COMPOSITE_KEYWORDS =
+    Set.of("$ref", "allOf", "anyOf", "oneOf", "not", "items", "prefixItems", "patternProperties", "if", "then", "else");
+
+  /** The keyword that failed: "#/properties/status/$ref/enum" → "enum", "#/allOf/0" → "allOf". */
+  private static String keyword(String keywordLocation) {
+    String[] segments = keywordLocation.split("/");
+    for (int i = segments.length - 1; i >= 0; i--) {
+      if (!segments[i].chars().allMatch(Character::isDigit)) {
+        return segments[i];
+      }
+    }
+    return "";
+  }
+
+  /** "#/status" → "status"; "#" → null. Nested locations keep their path: "#/a/b" → "a/b". */
   private static String propertyName(String instanceLocation) {
-    if (instanceLocation == null || instanceLocation.length() <= 1) {
+    String pointer = instanceLocation == null ? "" : instanceLocation.replaceFirst("^#", "");
+    if (pointer.length() <= 1) {
       return null;
     }
-    return instanceLocation.substring(1).replace("~1", "/").replace("~0", "~");
+    return pointer.substring(1).replace("~1", "/").replace("~0", "~");
   }
 }

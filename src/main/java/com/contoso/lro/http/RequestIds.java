@@ -1,12 +1,15 @@
 package com.contoso.lro.http;
 
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.util.UUID;
 
-/** Gives every response a fresh {@code request-id} and echoes the caller's {@code client-request-id}. */
-public final class RequestIds implements Handler<RoutingContext> {
+/**
+ * Gives every response a fresh {@code request-id} and echoes the caller's {@code client-request-id}.
+ * A platform handler, so that it runs first and even a refused body is answered with the ids.
+ */
+public final class RequestIds implements PlatformHandler {
 
   public static final String REQUEST_ID = "request-id";
   public static final String CLIENT_REQUEST_ID = "client-request-id";
