@@ -1,6 +1,7 @@
 # The service's two everyday commands are `make run` and `make test`; see README.md.
 SHELL := /bin/bash
 MVN ?= mvn -B -q
+MVN_TEST ?= mvn -B --no-transfer-progress
 JAR := target/lro-service.jar
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
@@ -24,7 +25,7 @@ token: $(JAR)
 ## test: the whole suite, against a real PostgreSQL, in a fresh database per test class
 test:
 	scripts/dev-postgres.sh --no-create-db
-	$(MVN) test
+	$(MVN_TEST) test
 
 clean:
 	$(MVN) clean

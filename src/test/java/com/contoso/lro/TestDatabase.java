@@ -1,0 +1,72 @@
+package com.contoso.lro;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database of its own for one test class, on the server named by PGHOST, PGPORT,
+ * PGUSER and PGPASSWORD (default: 127.0.0.1:5432 as postgres), dropped when the class is done.
+ */
+public final class TestDatabase {
+
+  private final Vertx vertx;
+  private final PgConnectOptions admin;
+  private final String name;
+  private Pool pool;
+
+  private TestDatabase(Vertx vertx, PgConnectOptions admin, String name) {
+    this.vertx = vertx;
+    this.admin = admin;
+    this.name = name;
+  }
+
+  public static Future<TestDatabase> create(Vertx vertx) {
+    Map<String, String> env = System.getenv();
+    PgConnectOptions admin = new PgConnectOptions()
+      .setHost(env.getOrDefault("PGHOST", "127.0.0.1"))
+      .setPort(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
+      .setUser(env.getOrDefault("PGUSER", "postgres"))
+      .setPassword(env.getOrDefault("PGPASSWORD", ""))
+      .setDatabase("postgres");
+    TestDatabase database = new TestDatabase(vertx, admin,
+      "lro_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+    return database.onAdmin(client -> client.query("CREATE DATABASE " + database.name).execute())
+      .map(created -> database);
+  }
+
+  /** The service's view of this database: the environment variables it reads. */
+  public Map<String, String> env() {
+    return Map.of(
+      "PGHOST", admin.getHost(),
+      "PGPORT", String.valueOf(admin.getPort()),
+      "PGUSER", admin.getUser(),
+      "PGPASSWORD", admin.getPassword(),
+      "PGDATABASE", name);
+  }
+
+  /** A pool on this database, for tests that look at what was stored. */
+  public Pool pool() {
+    if (pool == null) {
+      pool = PgBuilder.pool().connectingTo(new PgConnectOptions(admin).setDatabase(name)).using(vertx).build();
+    }
+    return pool;
+  }
+
+  public Future<Void> drop() {
+    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    return closed.compose(done -> onAdmin(client ->
+      client.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").execute())).mapEmpty();
+  }
+
+  private <T> Future<T> onAdmin(java.util.function.Function<SqlClient, Future<T>> work) {
+    Pool adminPool = PgBuilder.pool().connectingTo(admin).using(vertx).build();
+    return work.apply(adminPool).eventually(() -> adminPool.close());
+  }
+}

@@ -1,0 +1,121 @@
+package com.contoso.lro;
+
+import com.contoso.lro.config.AppConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The real service, deployed as {@code Main} deploys it, on a free port, against a fresh database,
+ * trusting the keys of {@link #tokens} through a JWKS file; with a real HTTP client to call it.
+ */
+public final class TestService {
+
+  public static final String OPERATIONS = "/beta/user/authentication/operations";
+
+  public final TestTokens tokens;
+  public final TestDatabase database;
+  public final int port;
+  private final Vertx vertx;
+  private final WebClient client;
+  private final String deployment;
+
+  private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, int port, String deployment) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.database = database;
+    this.port = port;
+    this.deployment = deployment;
+    this.client = WebClient.create(vertx);
+  }
+
+  public static Future<TestService> start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  /** @param overrides environment variables to add or replace; an empty value unsets one */
+  public static Future<TestService> start(Vertx vertx, Map<String, String> overrides) {
+    TestTokens tokens = new TestTokens();
+    int port = freePort();
+    return TestDatabase.create(vertx).compose(database -> {
+      Map<String, String> env = new HashMap<>(database.env());
+      env.put("HTTP_PORT", String.valueOf(port));
+      env.put("HTTP_INSTANCES", "2");
+      env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
+      env.put("AUTH_ISSUER", TestTokens.ISSUER);
+      env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+      env.putAll(overrides);
+      return Application.deploy(vertx, AppConfig.from(env))
+        .map(deployment -> new TestService(vertx, tokens, database, port, deployment));
+    });
+  }
+
+  public Future<Void> stop() {
+    client.close();
+    return vertx.undeploy(deployment).eventually(database::drop);
+  }
+
+  /** A request to this service; {@code path} starts at the root, e.g. {@link #OPERATIONS}. */
+  public HttpRequest<Buffer> request(HttpMethod method, String path) {
+    return client.request(method, port, "localhost", path);
+  }
+
+  /** POST a JSON body to /beta/user/authentication/operations as the holder of {@code token}. */
+  public HttpResponse<Buffer> create(String token, JsonObject body) {
+    return await(request(HttpMethod.POST, OPERATIONS)
+      .bearerTokenAuthentication(token)
+      .sendJsonObject(body));
+  }
+
+  /** The stored row of an operation, or null. */
+  public Row storedRow(String ownerId, String id) {
+    return await(database.pool()
+      .preparedQuery("SELECT * FROM operations WHERE owner_id = $1 AND id = $2")
+      .execute(Tuple.of(ownerId, id)))
+      .stream().findFirst().orElse(null);
+  }
+
+  /** Waits on a JUnit thread for what the service does on its event loops. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.await(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("No answer within 20 s", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      Path dir = Files.createTempDirectory("lro-test");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

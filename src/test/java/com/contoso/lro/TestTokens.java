@@ -1,0 +1,153 @@
+package com.contoso.lro;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Mints Entra-style access tokens for tests, with nimbus-jose-jwt: an implementation independent of
+ * the one under test. The service trusts {@link #rsa} and {@link #ec} through a JWKS file; {@link #stranger}
+ * is a key it has never seen.
+ */
+public final class TestTokens {
+
+  public static final String ISSUER = "https://login.microsoftonline.com/2f4a9838-26b7-47ee-be60-ccc1fdec5953/v2.0";
+  public static final String AUDIENCE = "api://lro-tests";
+  public static final String READ_WRITE = "UserAuthenticationMethod.ReadWrite";
+
+  public final RSAKey rsa;
+  public final ECKey ec;
+  public final RSAKey stranger;
+
+  public TestTokens() {
+    try {
+      rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+      ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
+      stranger = new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes the public half of the trusted keys as a JWKS file, as Entra publishes them. */
+  public Path writeJwks(Path dir) {
+    try {
+      Path file = dir.resolve("jwks.json");
+      Files.writeString(file, new JWKSet(List.<JWK>of(rsa.toPublicJWK(), ec.toPublicJWK())).toString());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A valid delegated token for a fresh user, with the ReadWrite scope: change what a test needs. */
+  public Token user() {
+    return new Token(this, new JWTClaimsSet.Builder()
+      .issuer(ISSUER)
+      .audience(AUDIENCE)
+      .subject(UUID.randomUUID().toString())
+      .claim("oid", UUID.randomUUID().toString())
+      .claim("tid", "2f4a9838-26b7-47ee-be60-ccc1fdec5953")
+      .claim("upn", "user-" + UUID.randomUUID() + "@contoso.test")
+      .claim("scp", READ_WRITE)
+      .issueTime(Date.from(Instant.now()))
+      .notBeforeTime(Date.from(Instant.now().minusSeconds(60)))
+      .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1)))));
+  }
+
+  /** A token under construction; every setter returns a new one. */
+  public static final class Token {
+    private final TestTokens keys;
+    private final JWTClaimsSet.Builder claims;
+    private JWK signingKey;
+
+    private Token(TestTokens keys, JWTClaimsSet.Builder claims) {
+      this.keys = keys;
+      this.claims = claims;
+      this.signingKey = keys.rsa;
+    }
+
+    public Token claim(String name, Object value) {
+      claims.claim(name, value);
+      return this;
+    }
+
+    public Token without(String name) {
+      claims.claim(name, null);
+      return this;
+    }
+
+    public Token expiresAt(Instant when) {
+      claims.expirationTime(Date.from(when));
+      return this;
+    }
+
+    public Token notBefore(Instant when) {
+      claims.notBeforeTime(Date.from(when));
+      return this;
+    }
+
+    /** An app-only token: application roles, no delegated scopes. */
+    public Token appOnly(String... roles) {
+      claims.claim("scp", null).claim("roles", List.of(roles));
+      return this;
+    }
+
+    public Token signedWith(JWK key) {
+      this.signingKey = key;
+      return this;
+    }
+
+    public String oid() {
+      return (String) claims.build().getClaim("oid");
+    }
+
+    public String sign() {
+      try {
+        if (signingKey instanceof ECKey ecKey) {
+          SignedJWT jwt = new SignedJWT(header(JWSAlgorithm.ES256, ecKey.getKeyID()), claims.build());
+          jwt.sign(new ECDSASigner(ecKey));
+          return jwt.serialize();
+        }
+        RSAKey rsaKey = (RSAKey) signingKey;
+        SignedJWT jwt = new SignedJWT(header(JWSAlgorithm.RS256, rsaKey.getKeyID()), claims.build());
+        jwt.sign(new RSASSASigner(rsaKey));
+        return jwt.serialize();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The same claims with {@code alg: none} and no signature. */
+    public String unsigned() {
+      return new PlainJWT(claims.build()).serialize();
+    }
+
+    private static JWSHeader header(JWSAlgorithm algorithm, String keyId) {
+      return new JWSHeader.Builder(algorithm).keyID(keyId).type(JOSEObjectType.JWT).build();
+    }
+  }
+}
