@@ -27,13 +27,23 @@ public final class TestDatabase {
     this.name = name;
   }
 
-  public static Future<TestDatabase> create(Vertx vertx) {
+  /** Where the test PostgreSQL server is, from this process's environment, with the defaults applied. */
+  public static Map<String, String> serverEnv() {
     Map<String, String> env = System.getenv();
+    return Map.of(
+      "PGHOST", env.getOrDefault("PGHOST", "127.0.0.1"),
+      "PGPORT", env.getOrDefault("PGPORT", "5432"),
+      "PGUSER", env.getOrDefault("PGUSER", "postgres"),
+      "PGPASSWORD", env.getOrDefault("PGPASSWORD", ""));
+  }
+
+  public static Future<TestDatabase> create(Vertx vertx) {
+    Map<String, String> server = serverEnv();
     PgConnectOptions admin = new PgConnectOptions()
-      .setHost(env.getOrDefault("PGHOST", "127.0.0.1"))
-      .setPort(Integer.parseInt(env.getOrDefault("PGPORT", "5432")))
-      .setUser(env.getOrDefault("PGUSER", "postgres"))
-      .setPassword(env.getOrDefault("PGPASSWORD", ""))
+      .setHost(server.get("PGHOST"))
+      .setPort(Integer.parseInt(server.get("PGPORT")))
+      .setUser(server.get("PGUSER"))
+      .setPassword(server.get("PGPASSWORD"))
       .setDatabase("postgres");
     TestDatabase database = new TestDatabase(vertx, admin,
       "lro_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));

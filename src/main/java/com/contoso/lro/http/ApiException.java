@@ -43,6 +43,12 @@ public final class ApiException extends RuntimeException {
     return new ApiException(403, "accessDenied", message, null, Map.of());
   }
 
+  public static ApiException serviceUnavailable(int retryAfterSeconds) {
+    return new ApiException(503, "serviceUnavailable",
+      "The service cannot reach its database; retry after " + retryAfterSeconds + " seconds.", null,
+      Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+  }
+
   static String codeOf(int status) {
     return switch (status) {
       case 400 -> "badRequest";

@@ -3,6 +3,7 @@ package com.contoso.lro.http;
 import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
+import com.contoso.lro.db.DatabaseAvailability;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -25,6 +26,9 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(GraphErrorHandler.class);
 
+  /** How long a client should wait when the database cannot be reached. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
   private final OpenAPIContract contract;
 
   public GraphErrorHandler(OpenAPIContract contract) {
@@ -34,7 +38,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ApiException error = classify(ctx);
-    if (error.status() >= 500) {
+    if (error.status() == 503) {
+      LOG.warn("request-id={} {} {}: the database is unavailable: {}", RequestIds.requestId(ctx), ctx.request().method(),
+        ctx.request().path(), ctx.failure() == null ? "" : ctx.failure().getMessage());
+    } else if (error.status() >= 500) {
       LOG.error("request-id={} {} {} failed", RequestIds.requestId(ctx), ctx.request().method(), ctx.request().path(),
         ctx.failure());
     }
@@ -62,6 +69,9 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
       return BodyBindingErrors.describe(failure);
+    }
+    if (DatabaseAvailability.isUnavailable(failure)) {
+      return ApiException.serviceUnavailable(RETRY_AFTER_SECONDS);
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status < 400) {

@@ -1,0 +1,52 @@
+package com.contoso.lro;
+
+import com.contoso.lro.contract.api.OperationsApi;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+
+import static com.contoso.lro.TestService.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** openapi.yaml loads in the service's own contract loader, and the generated bindings cover it. */
+@ExtendWith(VertxExtension.class)
+class ContractTest {
+
+  @Test
+  void the_service_loads_its_contract_with_the_beta_prefix_and_bearer_security(Vertx vertx) {
+    OpenAPIContract contract = await(Application.loadContract(vertx));
+
+    assertThat(contract.getServers()).extracting(server -> server.getBasePath()).containsExactly("/beta");
+    Operation create = contract.operation("createOperation");
+    assertThat(create.getHttpMethod().name()).isEqualTo("POST");
+    assertThat(create.getOpenAPIPath()).isEqualTo("/user/authentication/operations");
+    assertThat(create.getSecurityRequirements()).anySatisfy(requirement ->
+      assertThat(requirement.getNames()).contains("bearerAuth"));
+    assertThat(contract.securityScheme("bearerAuth").getScheme()).isEqualTo("bearer");
+    assertThat(create.getRequestBody().getContent()).containsOnlyKeys("application/json");
+    assertThat(create.getDefaultResponse()).isNull();
+    for (int status : new int[] {201, 400, 401, 403, 413, 415, 503}) {
+      assertThat(create.getResponse(status)).as("response %d", status).isNotNull();
+    }
+  }
+
+  @Test
+  void every_operation_of_the_contract_has_its_method_in_the_generated_binding(Vertx vertx) {
+    OpenAPIContract contract = await(Application.loadContract(vertx));
+    List<String> bound = Arrays.stream(OperationsApi.class.getDeclaredMethods())
+      .filter(method -> method.getParameterCount() > 0 && method.getParameterTypes()[0] == RoutingContext.class)
+      .map(Method::getName)
+      .toList();
+
+    assertThat(bound).containsExactlyInAnyOrderElementsOf(
+      contract.operations().stream().map(Operation::getOperationId).toList());
+  }
+}

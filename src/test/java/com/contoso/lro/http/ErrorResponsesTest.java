@@ -1,0 +1,121 @@
+package com.contoso.lro.http;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.contoso.lro.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import static com.contoso.lro.TestService.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Headers every response carries, and the Graph error body for failures of every kind. */
+@ExtendWith(VertxExtension.class)
+class ErrorResponsesTest {
+
+  private static TestService service;
+
+  @BeforeAll
+  static void start(Vertx vertx, VertxTestContext test) {
+    TestService.start(vertx).onComplete(test.succeeding(started -> {
+      service = started;
+      test.completeNow();
+    }));
+  }
+
+  @AfterAll
+  static void stop(VertxTestContext test) {
+    service.stop().onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void every_response_has_a_new_request_id_guid_and_echoes_client_request_id() {
+    String token = service.tokens.user().sign();
+
+    HttpResponse<Buffer> first = await(service.request(HttpMethod.POST, TestService.OPERATIONS)
+      .bearerTokenAuthentication(token).putHeader("client-request-id", "my-call-1").sendJsonObject(new JsonObject()));
+    HttpResponse<Buffer> second = service.create(token, new JsonObject());
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.getHeader("client-request-id")).isEqualTo("my-call-1");
+    assertThat(second.getHeader("client-request-id")).isNull();
+    assertThat(UUID.fromString(first.getHeader("request-id"))).isNotEqualTo(UUID.fromString(second.getHeader("request-id")));
+  }
+
+  @Test
+  void an_error_body_carries_innerError_with_date_request_id_and_client_request_id() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.POST, TestService.OPERATIONS)
+      .putHeader("client-request-id", "trace-42")
+      .sendJsonObject(new JsonObject()));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.getHeader("client-request-id")).isEqualTo("trace-42");
+    JsonObject inner = response.bodyAsJsonObject().getJsonObject("error").getJsonObject("innerError");
+    assertThat(inner.getString("request-id")).isEqualTo(response.getHeader("request-id"));
+    assertThat(inner.getString("client-request-id")).isEqualTo("trace-42");
+    assertThat(OffsetDateTime.parse(inner.getString("date")).toInstant()).isCloseTo(Instant.now(), within(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void an_unknown_path_is_a_404_in_the_graph_shape() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.GET, "/beta/user/authentication/nothing-here").send());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.getHeader("request-id")).isNotNull();
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("notFound");
+  }
+
+  @Test
+  void a_method_the_contract_does_not_have_is_a_405_in_the_graph_shape() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.PUT, TestService.OPERATIONS)
+      .bearerTokenAuthentication(service.tokens.user().sign()).sendJsonObject(new JsonObject()));
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("methodNotAllowed");
+  }
+
+  /** Runs last in effect: it breaks the database of this class on purpose. */
+  @Test
+  void an_unexpected_failure_is_a_500_in_the_graph_shape_logged_with_its_request_id_and_revealing_nothing() {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).addAppender(log);
+    await(service.database.pool().query("ALTER TABLE operations RENAME TO operations_gone").execute());
+    try {
+      HttpResponse<Buffer> response = service.create(service.tokens.user().sign(), new JsonObject());
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      String body = response.bodyAsString();
+      JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+      assertThat(error.getString("code")).isEqualTo("internalServerError");
+      assertThat(error.getString("message")).contains("request-id");
+      assertThat(body).doesNotContainIgnoringCase("operations").doesNotContain("Exception").doesNotContain("relation")
+        .doesNotContain("io.vertx").doesNotContain("\tat ");
+      String requestId = response.getHeader("request-id");
+      assertThat(log.list).anySatisfy(event -> {
+        assertThat(event.getFormattedMessage()).contains(requestId);
+        assertThat(event.getThrowableProxy()).isNotNull();
+      });
+    } finally {
+      await(service.database.pool().query("ALTER TABLE operations_gone RENAME TO operations").execute());
+      ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).detachAppender(log);
+    }
+  }
+}
