@@ -43,7 +43,8 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
       return;
     }
     if (authorization.length() <= BEARER.length() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      ctx.fail(invalidToken("The Authorization header must be 'Bearer <token>'."));
+      // RFC 6750 §3.1: a request in another scheme gets the bare challenge, with no error code.
+      ctx.fail(ApiException.unauthorized("The Authorization header must be 'Bearer <token>'.", "Bearer"));
       return;
     }
     verifier.verify(authorization.substring(BEARER.length()).trim())

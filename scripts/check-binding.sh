@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Shows that the router bindings are generated from openapi.yaml and enforced by the compiler:
+# in a scratch copy of the project, an operation added to the contract must break compilation
+# until a handler implements it. Run by `make test`.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+tar -C "$root" --exclude=./target --exclude=./.git --exclude=./.dev -cf - . | tar -C "$scratch" -xf -
+cat > "$scratch/probe.yaml" <<'YAML'
+  /user/authentication/bindingProbe:
+    get:
+      tags: [operations]
+      operationId: bindingProbe
+      responses:
+        '204':
+          description: Only here to show that a new operation needs a handler.
+YAML
+sed -i '/^paths:$/r '"$scratch/probe.yaml" "$scratch/openapi.yaml"
+
+if (cd "$scratch" && mvn -B -q compile >"$scratch/build.log" 2>&1); then
+  echo "check-binding: FAILED: a contract operation without a handler still compiled" >&2
+  exit 1
+fi
+if ! grep -q "does not override abstract method bindingProbe" "$scratch/build.log"; then
+  echo "check-binding: FAILED: the build broke, but not for the missing handler:" >&2
+  grep -E 'ERROR' "$scratch/build.log" | head -20 >&2
+  exit 1
+fi
+echo "check-binding: 1 passed, 0 failed (an operation added to openapi.yaml breaks compilation until OperationsHandler implements bindingProbe)"

@@ -1,0 +1,75 @@
+package com.contoso.lro.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Configuration by environment variables, as the README's table documents it. */
+class AppConfigTest {
+
+  @Test
+  void with_nothing_set_it_serves_8080_in_development_mode_against_the_local_lro_database() {
+    AppConfig config = AppConfig.from(Map.of());
+
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.httpInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.database().connect().getHost()).isEqualTo("localhost");
+    assertThat(config.database().connect().getPort()).isEqualTo(5432);
+    assertThat(config.database().connect().getDatabase()).isEqualTo("lro");
+    assertThat(config.database().connect().getUser()).isEqualTo("postgres");
+    assertThat(config.auth().developmentMode()).isTrue();
+    assertThat(config.auth().devKeyFile()).isEqualTo(Path.of(".dev/signing-key.pem"));
+    assertThat(config.auth().issuer()).isEmpty();
+    assertThat(config.auth().audience()).isEmpty();
+  }
+
+  @Test
+  void the_pg_variables_name_the_database() {
+    AppConfig config = AppConfig.from(Map.of("PGHOST", "db.internal", "PGPORT", "6543", "PGDATABASE", "ops",
+      "PGUSER", "svc", "PGPASSWORD", "secret"));
+
+    assertThat(config.database().connect().getHost()).isEqualTo("db.internal");
+    assertThat(config.database().connect().getPort()).isEqualTo(6543);
+    assertThat(config.database().connect().getPassword()).isEqualTo("secret");
+    assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/ops");
+  }
+
+  @Test
+  void database_url_wins_over_the_pg_variables() {
+    AppConfig config = AppConfig.from(Map.of("PGHOST", "ignored", "DATABASE_URL", "postgresql://svc:pw@db.example:5433/lro_prod"));
+
+    assertThat(config.database().connect().getHost()).isEqualTo("db.example");
+    assertThat(config.database().connect().getPort()).isEqualTo(5433);
+    assertThat(config.database().connect().getDatabase()).isEqualTo("lro_prod");
+    assertThat(config.database().connect().getUser()).isEqualTo("svc");
+    assertThat(config.database().connect().getPassword()).isEqualTo("pw");
+  }
+
+  @Test
+  void auth_variables_leave_development_mode_and_set_the_claim_rules() {
+    AppConfig config = AppConfig.from(Map.of("AUTH_JWKS", "https://login.example/keys", "AUTH_ISSUER", "https://issuer",
+      "AUTH_AUDIENCE", "api://lro", "HTTP_PORT", "9090"));
+
+    assertThat(config.auth().developmentMode()).isFalse();
+    assertThat(config.auth().jwks()).contains("https://login.example/keys");
+    assertThat(config.auth().issuer()).contains("https://issuer");
+    assertThat(config.auth().audience()).contains("api://lro");
+    assertThat(config.httpPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void a_blank_variable_counts_as_unset() {
+    assertThat(AppConfig.from(Map.of("AUTH_JWKS", "  ")).auth().developmentMode()).isTrue();
+  }
+
+  @Test
+  void a_number_that_is_not_one_is_refused_with_the_variable_named() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("HTTP_PORT", "eighty")))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("HTTP_PORT");
+  }
+}
