@@ -25,6 +25,7 @@ token: $(JAR)
 ## test: the whole suite, against a real PostgreSQL, in a fresh database per test class
 test:
 	scripts/dev-postgres.sh --no-create-db
+	scripts/validate-contract.sh
 	scripts/check-binding.sh
 	$(MVN_TEST) test
 
