@@ -1,20 +1,15 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
 import com.contoso.lro.TestTokens.Token;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,25 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** POST /beta/user/authentication/operations, when the caller is not who, or not allowed what, the token says. */
-@ExtendWith(VertxExtension.class)
-class AuthenticationTest {
+class AuthenticationTest extends ServiceTest {
 
   private static final JsonObject VALID_BODY = new JsonObject().put("status", "running");
 
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
 
   @Test
   void no_authorization_header_is_401_with_a_bearer_challenge() {

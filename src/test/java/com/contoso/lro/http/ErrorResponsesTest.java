@@ -3,18 +3,13 @@ package com.contoso.lro.http;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -27,23 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Headers every response carries, and the Graph error body for failures of every kind. */
-@ExtendWith(VertxExtension.class)
-class ErrorResponsesTest {
+class ErrorResponsesTest extends ServiceTest {
 
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
 
   @Test
   void every_response_has_a_new_request_id_guid_and_echoes_client_request_id() {

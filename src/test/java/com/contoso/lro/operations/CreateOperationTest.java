@@ -1,18 +1,12 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.TestService;
+import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestTokens.Token;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,25 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** POST /beta/user/authentication/operations, when everything is right. */
-@ExtendWith(VertxExtension.class)
-class CreateOperationTest {
+class CreateOperationTest extends ServiceTest {
 
   private static final String UTC_MILLIS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
 
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
 
   @Test
   void answers_201_with_every_property_and_the_odata_annotations() {

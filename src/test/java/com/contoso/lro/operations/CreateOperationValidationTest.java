@@ -1,17 +1,12 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,23 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * POST /beta/user/authentication/operations with bad input: a Graph error that names the property
  * and the real reason, the right status, never a 500, and nothing stored.
  */
-@ExtendWith(VertxExtension.class)
-class CreateOperationValidationTest {
+class CreateOperationValidationTest extends ServiceTest {
 
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
 
   @ParameterizedTest(name = "{0} → 400 naming {1}")
   @CsvSource(delimiter = '|', textBlock = """

@@ -1,0 +1,31 @@
+package com.contoso.lro;
+
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test class that talks to its own running service, with the default test configuration, deployed
+ * before its first test and undeployed, with its database, after its last.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class ServiceTest {
+
+  protected static TestService service;
+
+  @BeforeAll
+  static void startService(Vertx vertx, VertxTestContext test) {
+    TestService.start(vertx).onComplete(test.succeeding(started -> {
+      service = started;
+      test.completeNow();
+    }));
+  }
+
+  @AfterAll
+  static void stopService(VertxTestContext test) {
+    service.stop().onComplete(test.succeedingThenComplete());
+  }
+}
