@@ -52,7 +52,11 @@ public final class TestService {
 
   /** @param overrides environment variables to add or replace; an empty value unsets one */
   public static Future<TestService> start(Vertx vertx, Map<String, String> overrides) {
-    TestTokens tokens = new TestTokens();
+    return start(vertx, new TestTokens(), overrides);
+  }
+
+  /** @param tokens the keys to trust, for tests that publish them elsewhere than the default JWKS file */
+  public static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides) {
     int port = freePort();
     return TestDatabase.create(vertx).compose(database -> {
       Map<String, String> env = new HashMap<>(database.env());

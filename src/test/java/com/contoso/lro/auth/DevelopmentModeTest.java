@@ -1,5 +1,9 @@
 package com.contoso.lro.auth;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.TestService;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +44,15 @@ class DevelopmentModeTest {
   @TempDir
   static Path dir;
 
+  private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
+
   private static Path keyFile;
   private static TestService service;
 
   @BeforeAll
   static void start(Vertx vertx, VertxTestContext test) {
+    LOG.start();
+    ((Logger) LoggerFactory.getLogger(TrustedKeys.class)).addAppender(LOG);
     keyFile = dir.resolve("not-yet").resolve("signing-key.pem");
     assertThat(keyFile).doesNotExist();
     TestService.start(vertx, Map.of(
@@ -58,7 +67,16 @@ class DevelopmentModeTest {
 
   @AfterAll
   static void stop(VertxTestContext test) {
+    ((Logger) LoggerFactory.getLogger(TrustedKeys.class)).detachAppender(LOG);
     service.stop().onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void the_server_says_in_its_log_that_it_runs_in_development_mode() {
+    assertThat(LOG.list).anySatisfy(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.WARN);
+      assertThat(event.getFormattedMessage()).contains("Development mode").contains(keyFile.toString());
+    });
   }
 
   @Test
