@@ -56,16 +56,8 @@ public final class ApiException extends RuntimeException {
       case 403 -> "forbidden";
       case 404 -> "notFound";
       case 405 -> "methodNotAllowed";
-      case 406 -> "notAcceptable";
-      case 409 -> "conflict";
-      case 412 -> "preconditionFailed";
       case 413 -> "payloadTooLarge";
-      case 414 -> "uriTooLong";
       case 415 -> "unsupportedMediaType";
-      case 422 -> "unprocessableEntity";
-      case 429 -> "tooManyRequests";
-      case 431 -> "requestHeaderFieldsTooLarge";
-      case 501 -> "notImplemented";
       case 503 -> "serviceUnavailable";
       default -> status >= 500 ? "internalServerError" : "badRequest";
     };

@@ -10,7 +10,7 @@ import io.vertx.openapi.contract.Operation;
 
 /**
  * Enforces the contract's bearer security requirement before anything else looks at the request,
- * so that an unauthenticated caller learns nothing from validation errors.
+ * so that an unauthenticated caller learns nothing from validation errors or unknown paths.
  */
 public final class BearerAuthentication implements Handler<RoutingContext> {
 
@@ -32,8 +32,10 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Operation operation = contract.findOperation(ctx.request().path(), ctx.request().method());
-    if (operation == null || operation.getSecurityRequirements().isEmpty()) {
+    // Fail closed: only an operation that the contract declares open skips the token. A path the
+    // contract cannot name (the router still matches a trailing slash) needs one like any other.
+    Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
+    if (operation != null && operation.getSecurityRequirements().isEmpty()) {
       ctx.next();
       return;
     }

@@ -64,7 +64,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
       return ContractViolations.describe(invalid,
-        contract.findOperation(ctx.request().path(), ctx.request().method()),
+        contract.findOperation(ctx.normalizedPath(), ctx.request().method()),
         ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     }
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
@@ -85,8 +85,6 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       case 404 -> "The requested resource does not exist.";
       case 405 -> "The method is not allowed on this resource.";
       case 413 -> "The request body is larger than 64 KiB.";
-      case 414 -> "The request URL is too long.";
-      case 431 -> "The request headers are too large.";
       case 500 -> "An unexpected error occurred; quote the request-id when reporting it.";
       default -> "The request failed.";
     };

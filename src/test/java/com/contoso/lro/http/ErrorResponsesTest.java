@@ -55,11 +55,28 @@ class ErrorResponsesTest extends ServiceTest {
 
   @Test
   void an_unknown_path_is_a_404_in_the_graph_shape() {
-    HttpResponse<Buffer> response = await(service.request(HttpMethod.GET, "/beta/user/authentication/nothing-here").send());
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.GET, "/beta/user/authentication/nothing-here")
+      .bearerTokenAuthentication(service.tokens.user().sign()).send());
 
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.getHeader("request-id")).isNotNull();
     assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("notFound");
+  }
+
+  @Test
+  void without_a_token_even_an_unknown_path_is_a_401() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.GET, "/beta/user/authentication/nothing-here").send());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void a_path_spelled_with_a_trailing_slash_still_needs_a_token() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.POST, TestService.OPERATIONS + "/")
+      .sendJsonObject(new JsonObject()));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("unauthorized");
   }
 
   @Test
