@@ -16,8 +16,11 @@ public final class ContractBinding {
       return null;
     }
     Object value = parameter.get();
-    if (value instanceof Number number && (type == Integer.class || type == Long.class)) {
-      return type.cast(type == Integer.class ? Integer.valueOf(number.intValue()) : Long.valueOf(number.longValue()));
+    if (value instanceof Number number && type == Integer.class) {
+      return type.cast(number.intValue());
+    }
+    if (value instanceof Number number && type == Long.class) {
+      return type.cast(number.longValue());
     }
     return type.cast(value);
   }
