@@ -41,9 +41,9 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
     return scopes.isEmpty() && !roles.isEmpty();
   }
 
-  /** Whether the token grants any of these permissions, as a delegated scope or as an application role. */
-  public boolean hasAnyPermission(String... permissions) {
+  /** Whether the token grants any of these permissions: its roles when app-only, else its scopes. */
+  public boolean hasAnyPermission(java.util.Collection<String> permissions) {
     Set<String> granted = appOnly() ? roles : scopes;
-    return Arrays.stream(permissions).anyMatch(granted::contains);
+    return permissions.stream().anyMatch(granted::contains);
   }
 }

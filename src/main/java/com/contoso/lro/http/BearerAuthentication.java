@@ -5,23 +5,20 @@ import com.contoso.lro.auth.TokenVerifier;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
 
 /**
- * Enforces the contract's bearer security requirement before anything else looks at the request,
- * so that an unauthenticated caller learns nothing from validation errors or unknown paths.
+ * Requires a valid bearer token on every API request, as the contract's global security
+ * requirement says, before anything else looks at the request: an unauthenticated caller learns
+ * nothing from validation errors or unknown paths.
  */
 public final class BearerAuthentication implements Handler<RoutingContext> {
 
   private static final String CALLER = "caller";
   private static final String BEARER = "Bearer ";
 
-  private final OpenAPIContract contract;
   private final TokenVerifier verifier;
 
-  public BearerAuthentication(OpenAPIContract contract, TokenVerifier verifier) {
-    this.contract = contract;
+  public BearerAuthentication(TokenVerifier verifier) {
     this.verifier = verifier;
   }
 
@@ -32,20 +29,13 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    // Fail closed: only an operation that the contract declares open skips the token. A path the
-    // contract cannot name (the router still matches a trailing slash) needs one like any other.
-    Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
-    if (operation != null && operation.getSecurityRequirements().isEmpty()) {
-      ctx.next();
-      return;
-    }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization == null || authorization.isBlank()) {
       ctx.fail(ApiException.unauthorized("Access token is empty.", "Bearer"));
       return;
     }
     if (authorization.length() <= BEARER.length() || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      // RFC 6750 §3.1: a request in another scheme gets the bare challenge, with no error code.
+      // RFC 6750 3.1: a request in another scheme gets the bare challenge, with no error code.
       ctx.fail(ApiException.unauthorized("The Authorization header must be 'Bearer <token>'.", "Bearer"));
       return;
     }
@@ -54,10 +44,7 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
         ctx.put(CALLER, caller);
         ctx.next();
       })
-      .onFailure(refused -> ctx.fail(invalidToken("Access token validation failure: " + refused.getMessage())));
-  }
-
-  private static ApiException invalidToken(String message) {
-    return ApiException.unauthorized(message, "Bearer error=\"invalid_token\"");
+      .onFailure(refused -> ctx.fail(ApiException.unauthorized("Access token validation failure: " + refused.getMessage(),
+        "Bearer error=\"invalid_token\"")));
   }
 }

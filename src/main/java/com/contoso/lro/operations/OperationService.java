@@ -7,15 +7,20 @@ import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
 import com.contoso.lro.http.ApiException;
 import io.vertx.core.Future;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** The rules of the resource: who may do what, and what the server decides. */
+/**
+ * The rules of the resource: what the server decides and what a client may not set. Who may call
+ * what is declared in the contract and checked before a request gets here.
+ */
 public final class OperationService {
+
+  /** RFC 3339 has four-digit years; a later instant could not be written back. */
+  private static final int LAST_YEAR = 9999;
 
   private final OperationStore store;
   private final Clock clock;
@@ -27,17 +32,18 @@ public final class OperationService {
 
   /** POST /user/authentication/operations: a new operation owned by the signed-in user. */
   public Future<Operation> create(Caller caller, LongRunningOperationCreate body) {
-    requireSignedInUser(caller);
-    if (!caller.hasAnyPermission(Permissions.READ_WRITE, Permissions.READ_WRITE_ALL)) {
-      throw ApiException.accessDenied("Creating an operation needs " + Permissions.READ_WRITE
-        + " or " + Permissions.READ_WRITE_ALL + ".");
+    if (body.getId() != null) {
+      return readOnly("id");
     }
-    refuseReadOnly(body.getId() != null, "id");
-    refuseReadOnly(body.getCreatedDateTime() != null, "createdDateTime");
-    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
-    OffsetDateTime lastAction = body.getLastActionDateTime() == null
-      ? now
-      : body.getLastActionDateTime().withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+    if (body.getCreatedDateTime() != null) {
+      return readOnly("createdDateTime");
+    }
+    OffsetDateTime now = utcMillis(OffsetDateTime.now(clock));
+    OffsetDateTime lastAction = body.getLastActionDateTime() == null ? now : utcMillis(body.getLastActionDateTime());
+    if (lastAction.getYear() > LAST_YEAR) {
+      return Future.failedFuture(ApiException.badRequest(
+        "Property 'lastActionDateTime' is invalid: it must fall before the year 10000 in UTC.", "lastActionDateTime"));
+    }
     return store.insert(new Operation(
       caller.oid(),
       UUID.randomUUID().toString(),
@@ -45,21 +51,16 @@ public final class OperationService {
       lastAction,
       status(body.getStatus()),
       body.getStatusDetail(),
-      absolute(body.getResourceLocation())));
+      body.getResourceLocation() == null ? null : body.getResourceLocation().toString()));
   }
 
-  /** Graph answers /me with an app-only token as a client error: there is no signed-in user. */
-  private static void requireSignedInUser(Caller caller) {
-    if (caller.appOnly()) {
-      throw ApiException.badRequest("/user is only valid with a delegated token: an app-only token has no "
-        + "signed-in user. Use /users/{id} instead.");
-    }
+  private static Future<Operation> readOnly(String property) {
+    return Future.failedFuture(
+      ApiException.badRequest("Property '" + property + "' is read-only: the server sets it.", property));
   }
 
-  private static void refuseReadOnly(boolean present, String property) {
-    if (present) {
-      throw ApiException.badRequest("Property '" + property + "' is read-only: the server sets it.", property);
-    }
+  private static OffsetDateTime utcMillis(OffsetDateTime value) {
+    return value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
   }
 
   private static LongRunningOperationStatus status(LongRunningOperationStatusInput input) {
@@ -69,16 +70,5 @@ public final class OperationService {
       case SUCCEEDED -> LongRunningOperationStatus.SUCCEEDED;
       case FAILED -> LongRunningOperationStatus.FAILED;
     };
-  }
-
-  private static String absolute(URI resourceLocation) {
-    if (resourceLocation == null) {
-      return null;
-    }
-    if (!resourceLocation.isAbsolute()) {
-      throw ApiException.badRequest("Property 'resourceLocation' must be an absolute URI, e.g. "
-        + "https://graph.microsoft.com/beta/users/{id}/authentication/methods/{id}.", "resourceLocation");
-    }
-    return resourceLocation.toString();
   }
 }

@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
 
-/** The HTTP face of the operations tag: one method per operationId of the contract. */
+/** The HTTP face of the operations: one method per operationId of the contract. */
 public final class OperationsHandler implements OperationsApi {
 
   private final OperationService service;
@@ -25,11 +25,13 @@ public final class OperationsHandler implements OperationsApi {
   @Override
   public void createOperation(RoutingContext ctx, LongRunningOperationCreate body) {
     service.create(BearerAuthentication.caller(ctx), body)
+      .map(created -> new Created(links.operation(ctx, created.ownerId(), created.id()),
+        Json.encode(representation(ctx, created))))
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
-        .putHeader(HttpHeaders.LOCATION, links.operation(ctx, created.ownerId(), created.id()))
+        .putHeader(HttpHeaders.LOCATION, created.location())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(Json.encode(representation(ctx, created))))
+        .end(created.json()))
       .onFailure(ctx::fail);
   }
 
@@ -41,5 +43,9 @@ public final class OperationsHandler implements OperationsApi {
       .status(operation.status())
       .statusDetail(operation.statusDetail())
       .resourceLocation(operation.resourceLocation() == null ? null : URI.create(operation.resourceLocation()));
+  }
+
+  /** A response rendered before any byte is sent, so that a rendering failure still becomes an error body. */
+  private record Created(String location, String json) {
   }
 }

@@ -152,6 +152,31 @@ class AuthenticationTest extends ServiceTest {
   }
 
   @Test
+  void a_token_whose_expiry_is_not_a_number_is_401_not_500() {
+    HttpResponse<Buffer> response = postBearer(service.tokens.user().claim("exp", "tomorrow").sign(), VALID_BODY);
+
+    assertGraphError(response, 401, "unauthorized");
+  }
+
+  @Test
+  void permissions_are_checked_before_the_body_so_a_bad_body_without_the_scope_is_still_403() {
+    HttpResponse<Buffer> response = postBearer(service.tokens.user().claim("scp", "User.Read").sign(),
+      new JsonObject().put("status", "bogus").put("color", "blue"));
+
+    assertGraphError(response, 403, "accessDenied");
+    assertThat(response.bodyAsString()).doesNotContain("status").doesNotContain("color");
+  }
+
+  @Test
+  void an_app_only_token_with_a_bad_body_learns_only_that_it_needs_a_signed_in_user() {
+    HttpResponse<Buffer> response = postBearer(service.tokens.user().appOnly("UserAuthenticationMethod.ReadWrite.All").sign(),
+      new JsonObject().put("status", "bogus"));
+
+    assertGraphError(response, 400, "badRequest");
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("delegated");
+  }
+
+  @Test
   void a_401_body_never_echoes_the_token_nor_shows_java_internals() {
     List<String> tokens = List.of(
       service.tokens.user().expiresAt(Instant.now().minus(Duration.ofMinutes(10))).sign(),

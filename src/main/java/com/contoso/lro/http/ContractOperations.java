@@ -1,0 +1,26 @@
+package com.contoso.lro.http;
+
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+/** The contract's operation for a request, looked up once per request and kept on its context. */
+final class ContractOperations {
+
+  private static final String KEY = "contractOperation";
+
+  private ContractOperations() {
+  }
+
+  /** The operation, or null when the contract names no operation for this method and path. */
+  static Operation of(RoutingContext ctx, OpenAPIContract contract) {
+    Operation operation = ctx.get(KEY);
+    if (operation == null) {
+      operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
+      if (operation != null) {
+        ctx.put(KEY, operation);
+      }
+    }
+    return operation;
+  }
+}
