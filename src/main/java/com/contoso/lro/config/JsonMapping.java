@@ -1,5 +1,7 @@
 package com.contoso.lro.config;
 
+import com.contoso.lro.contract.model.MainError;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +33,12 @@ public final class JsonMapping {
     mapper.registerModule(new JavaTimeModule());
     mapper.registerModule(new SimpleModule("graph-dates").addSerializer(OffsetDateTime.class, new UtcMillis()));
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    // Graph leaves out an error's target and details when it has none.
+    mapper.addMixIn(MainError.class, OmitEmpty.class);
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private interface OmitEmpty {
   }
 
   public static String format(OffsetDateTime value) {

@@ -7,15 +7,15 @@ import java.net.ConnectException;
 import java.util.Set;
 
 /**
- * Tells a database that cannot be reached from a statement that failed: the first is worth a retry
- * (503 with Retry-After), the second is a bug (500).
+ * Sorts database failures by who must act: an unreachable database is worth a retry (503), a value
+ * PostgreSQL refuses is the client's (400), anything else is a bug (500).
  */
-public final class DatabaseAvailability {
+public final class DatabaseErrors {
 
   /** Operator intervention (57P0x) and resource exhaustion (53xxx) that a retry may outlive. */
   private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "53000", "53100", "53200", "53300");
 
-  private DatabaseAvailability() {
+  private DatabaseErrors() {
   }
 
   public static boolean isUnavailable(Throwable failure) {
@@ -23,14 +23,21 @@ public final class DatabaseAvailability {
       if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
         return true;
       }
-      if (cause instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("08") || TRANSIENT_STATES.contains(pg.getSqlState()))) {
+      String state = sqlState(cause);
+      if (state != null && (state.startsWith("08") || TRANSIENT_STATES.contains(state))) {
         return true;
-      }
-      if (cause.getCause() == cause) {
-        break;
       }
     }
     return false;
+  }
+
+  /** Class 22, data exception: e.g. a NUL character, which PostgreSQL text cannot hold. */
+  public static boolean isRefusedValue(Throwable failure) {
+    String state = sqlState(failure);
+    return state != null && state.startsWith("22");
+  }
+
+  private static String sqlState(Throwable failure) {
+    return failure instanceof PgException pg ? pg.getSqlState() : null;
   }
 }

@@ -9,7 +9,11 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
-/** The API's router, built from the contract: every request is validated against openapi.yaml. */
+/**
+ * The API's router, built from the contract. Each request goes: request ids, body (64 KiB at most),
+ * bearer token, the operation's permissions, its media type, validation against openapi.yaml, and
+ * then the operation's handler; any failure leaves through {@link GraphErrorHandler}.
+ */
 public final class ApiRouter {
 
   /** Graph's limit for a JSON body; larger ones are answered 413 before they are read whole. */
@@ -21,24 +25,28 @@ public final class ApiRouter {
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-      .rootHandler(new BearerAuthentication(contract, verifier));
-    // BearerAuthentication enforces the contract's security requirements, answering in Graph's terms;
+      .rootHandler(new BearerAuthentication(verifier))
+      .rootHandler(new PermissionCheck(contract))
+      .rootHandler(new ContentTypeCheck(contract));
+    // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.
     builder.getRoutes().forEach(route -> route.setDoSecurity(false));
     OperationsApi.mount(builder, operations);
 
-    GraphErrorHandler errors = new GraphErrorHandler(contract);
-    Router api = builder.createRouter();
-    api.route().failureHandler(errors);
-
     // The builder's routes are relative to the server URL's path (/beta): mount them there.
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds());
-    root.route(contract.getServers().get(0).getBasePath() + "/*").subRouter(api);
+    root.route(basePath(contract) + "/*").subRouter(builder.createRouter());
+    GraphErrorHandler errors = new GraphErrorHandler();
     root.route().failureHandler(errors);
-    for (int status : new int[] {404, 405, 413, 500}) {
-      root.errorHandler(status, errors);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      root.errorHandler(status, errors.forStatus(status));
     }
     return root;
+  }
+
+  /** The version prefix of every path: the path of the contract's server URL. */
+  public static String basePath(OpenAPIContract contract) {
+    return contract.getServers().get(0).getBasePath();
   }
 }

@@ -1,8 +1,6 @@
 package com.contoso.lro.http;
 
 import io.vertx.json.schema.OutputUnit;
-import io.vertx.openapi.contract.MediaType;
-import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
@@ -24,29 +22,14 @@ final class ContractViolations {
   private ContractViolations() {
   }
 
-  /**
-   * @param operation   the operation the request was for, or null when unknown
-   * @param contentType the request's Content-Type header, or null
-   */
-  static ApiException describe(ValidatorException e, Operation operation, String contentType) {
+  static ApiException describe(ValidatorException e) {
     if (e instanceof SchemaValidationException schemaError) {
       return fromSchema(schemaError.getOutputUnit());
     }
-    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && bodyMediaType(operation, contentType) == null) {
-      return ApiException.of(415,
-        "Content-Type must be application/json; got " + (contentType == null ? "none" : "'" + contentType + "'") + ".");
-    }
-    if (e.type() == ValidatorErrorType.ILLEGAL_VALUE && e.getMessage().contains("body")) {
+    if (e.type() == ValidatorErrorType.ILLEGAL_VALUE && e.getMessage().startsWith("The request body")) {
       return ApiException.badRequest("The request body is not valid JSON.");
     }
     return ApiException.badRequest(e.getMessage());
-  }
-
-  private static MediaType bodyMediaType(Operation operation, String contentType) {
-    if (operation == null || operation.getRequestBody() == null) {
-      return null;
-    }
-    return operation.getRequestBody().determineContentType(contentType);
   }
 
   static ApiException fromSchema(OutputUnit result) {

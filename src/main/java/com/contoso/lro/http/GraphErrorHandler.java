@@ -3,14 +3,13 @@ package com.contoso.lro.http;
 import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
-import com.contoso.lro.db.DatabaseAvailability;
+import com.contoso.lro.db.DatabaseErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +28,20 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   /** How long a client should wait when the database cannot be reached. */
   static final int RETRY_AFTER_SECONDS = 5;
 
-  private final OpenAPIContract contract;
-
-  public GraphErrorHandler(OpenAPIContract contract) {
-    this.contract = contract;
-  }
-
   @Override
   public void handle(RoutingContext ctx) {
-    ApiException error = classify(ctx);
+    respond(ctx, classify(ctx, 500));
+  }
+
+  /**
+   * For a router error handler: the router knows the status (404, 405, a path it cannot decode),
+   * but does not always put it on the context.
+   */
+  public Handler<RoutingContext> forStatus(int status) {
+    return ctx -> respond(ctx, classify(ctx, status));
+  }
+
+  private static void respond(RoutingContext ctx, ApiException error) {
     if (error.status() == 503) {
       LOG.warn("request-id={} {} {}: the database is unavailable: {}", RequestIds.requestId(ctx), ctx.request().method(),
         ctx.request().path(), ctx.failure() == null ? "" : ctx.failure().getMessage());
@@ -57,31 +61,33 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       .end(Json.encode(body(ctx, error)));
   }
 
-  private ApiException classify(RoutingContext ctx) {
+  private static ApiException classify(RoutingContext ctx, int fallbackStatus) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException apiException) {
       return apiException;
     }
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
-      return ContractViolations.describe(invalid,
-        contract.findOperation(ctx.normalizedPath(), ctx.request().method()),
-        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+      return ContractViolations.describe(invalid);
     }
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
       return BodyBindingErrors.describe(failure);
     }
-    if (DatabaseAvailability.isUnavailable(failure)) {
+    if (DatabaseErrors.isUnavailable(failure)) {
       return ApiException.serviceUnavailable(RETRY_AFTER_SECONDS);
+    }
+    if (DatabaseErrors.isRefusedValue(failure)) {
+      return ApiException.badRequest("The request holds a value that cannot be stored, such as a NUL character.");
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     if (status < 400) {
-      status = 500;
+      status = fallbackStatus;
     }
     return ApiException.of(status, defaultMessage(status));
   }
 
   private static String defaultMessage(int status) {
     return switch (status) {
+      case 400 -> "The request is malformed.";
       case 404 -> "The requested resource does not exist.";
       case 405 -> "The method is not allowed on this resource.";
       case 413 -> "The request body is larger than 64 KiB.";

@@ -88,7 +88,24 @@ class ErrorResponsesTest extends ServiceTest {
     assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("methodNotAllowed");
   }
 
-  /** Runs last in effect: it breaks the database of this class on purpose. */
+  @Test
+  void a_url_that_cannot_be_decoded_is_a_400_in_the_graph_shape() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.GET, "/beta/user/%zz").send());
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("badRequest");
+  }
+
+  @Test
+  void an_error_without_a_target_leaves_out_target_and_details_as_graph_does() {
+    HttpResponse<Buffer> response = await(service.request(HttpMethod.POST, TestService.OPERATIONS)
+      .sendJsonObject(new JsonObject()));
+
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").fieldNames())
+      .containsExactlyInAnyOrder("code", "message", "innerError");
+  }
+
+  /** Breaks this class's database for a moment, and mends it whatever happens. */
   @Test
   void an_unexpected_failure_is_a_500_in_the_graph_shape_logged_with_its_request_id_and_revealing_nothing() {
     ListAppender<ILoggingEvent> log = new ListAppender<>();

@@ -87,7 +87,8 @@ class CreateOperationValidationTest extends ServiceTest {
   }
 
   @ParameterizedTest(name = "Content-Type {0} → 415")
-  @CsvSource({"text/plain", "application/xml", "application/x-www-form-urlencoded"})
+  @CsvSource({"text/plain", "application/xml", "application/x-www-form-urlencoded", "application/jsonx",
+    "application/json-patch+json"})
   void a_body_that_is_not_application_json_is_a_415(String contentType) {
     HttpResponse<Buffer> response = post(service.tokens.user().sign(), contentType, "{}");
 
@@ -105,11 +106,32 @@ class CreateOperationValidationTest extends ServiceTest {
     assertThat(response.statusCode()).isEqualTo(415);
   }
 
-  @Test
-  void application_json_with_a_charset_is_accepted() {
-    HttpResponse<Buffer> response = post(service.tokens.user().sign(), "application/json; charset=utf-8", "{}");
+  @ParameterizedTest(name = "Content-Type {0} → 201")
+  @CsvSource(delimiter = '|', value = {"application/json; charset=utf-8", "Application/JSON", "APPLICATION/JSON;charset=UTF-8"})
+  void application_json_in_any_case_and_with_a_charset_is_accepted(String contentType) {
+    HttpResponse<Buffer> response = post(service.tokens.user().sign(), contentType, "{}");
 
     assertThat(response.statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void a_nul_character_that_postgresql_text_cannot_hold_is_a_400_not_a_500() {
+    var user = service.tokens.user();
+
+    HttpResponse<Buffer> response = post(user.sign(), "application/json", "{\"statusDetail\": \"a\\u0000b\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(graphError(response).getString("message")).contains("cannot be stored");
+    assertThat(storedCount(user.oid())).isZero();
+  }
+
+  @Test
+  void a_last_action_after_the_year_9999_in_utc_is_a_400() {
+    HttpResponse<Buffer> response = post(service.tokens.user().sign(), "application/json",
+      "{\"lastActionDateTime\": \"9999-12-31T23:59:59-18:00\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(graphError(response).getString("target")).isEqualTo("lastActionDateTime");
   }
 
   @Test

@@ -1,0 +1,44 @@
+package com.contoso.lro.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+
+import java.util.Locale;
+
+/**
+ * Answers 415 to a body whose media type the operation does not declare. vertx-openapi matches
+ * media types by prefix and case-sensitively ("application/jsonx" passes, "Application/JSON" fails)
+ * and calls a mismatch a 400; media types are case-insensitive and exact (RFC 9110 8.3.1).
+ */
+public final class ContentTypeCheck implements Handler<RoutingContext> {
+
+  private final OpenAPIContract contract;
+
+  public ContentTypeCheck(OpenAPIContract contract) {
+    this.contract = contract;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Operation operation = ContractOperations.of(ctx, contract);
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    boolean hasBody = ctx.body().length() > 0;
+    if (operation == null || operation.getRequestBody() == null || (contentType == null && !hasBody)) {
+      ctx.next();
+      return;
+    }
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!operation.getRequestBody().getContent().containsKey(mediaType)) {
+      ctx.fail(ApiException.of(415, "Content-Type must be application/json; got "
+        + (contentType == null ? "none" : "'" + contentType + "'") + "."));
+      return;
+    }
+    // Hand the validator the spelling it compares against; parameters such as charset stay.
+    ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, mediaType + contentType.substring(contentType.indexOf(';') < 0
+      ? contentType.length() : contentType.indexOf(';')));
+    ctx.next();
+  }
+}
