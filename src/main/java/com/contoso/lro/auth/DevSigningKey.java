@@ -29,11 +29,10 @@ public record DevSigningKey(String privateKeyPem, String publicKeyPem) {
         return parse(Files.readString(file));
       }
       DevSigningKey key = generate();
-      if (file.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      // Owner-only from the first byte: the private key is never readable by others, even briefly.
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, key.privateKeyPem + key.publicKeyPem);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       return key;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot keep the development signing key in " + file + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package com.contoso.lro.auth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 
@@ -24,7 +25,14 @@ public final class TokenVerifier {
    * show the client: the JWT library's own messages can carry configuration and decoding details.
    */
   public Future<Caller> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException malformedClaims) {
+      // JWTAuth throws, rather than fails, on claims of the wrong type, e.g. a string exp.
+      checked = Future.failedFuture(malformedClaims);
+    }
+    return checked
       .recover(refused -> Future.failedFuture(reason(refused.getMessage())))
       .compose(user -> {
       JsonObject claims = user.attributes().getJsonObject("accessToken");

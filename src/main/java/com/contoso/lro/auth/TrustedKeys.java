@@ -5,12 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.impl.jose.JWK;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +27,7 @@ public final class TrustedKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrustedKeys.class);
   private static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
+  private static final long JWKS_TIMEOUT_MILLIS = 10_000;
 
   private final JWTAuthOptions options;
 
@@ -63,7 +64,8 @@ public final class TrustedKeys {
       return vertx.fileSystem().readFile(source);
     }
     HttpClient client = vertx.createHttpClient();
-    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(source))
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(source)
+        .setTimeout(JWKS_TIMEOUT_MILLIS))
       .compose(request -> request.send())
       .compose(response -> response.statusCode() == 200
         ? response.body()
@@ -71,20 +73,38 @@ public final class TrustedKeys {
       .andThen(done -> client.close());
   }
 
-  /** Only signature keys of the algorithms the service accepts: RS256 and ES256. */
+  /**
+   * Only signature keys of the algorithms the service accepts, RS256 and ES256 (on P-256), that
+   * vertx-auth can load: it would otherwise drop a broken key with a warning and leave the service
+   * refusing every token.
+   */
   private static List<JsonObject> signingKeys(Buffer jwks, String source) {
     JsonArray keys = new JsonObject(jwks).getJsonArray("keys", new JsonArray());
     List<JsonObject> usable = keys.stream()
       .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
-      .filter(key -> "RSA".equals(key.getString("kty")) || "EC".equals(key.getString("kty")))
       .filter(key -> key.getString("use", "sig").equals("sig"))
-      .filter(key -> ALGORITHMS.contains(key.getString("alg", "RSA".equals(key.getString("kty")) ? "RS256" : "ES256")))
+      .filter(TrustedKeys::isSupported)
       .collect(Collectors.toList());
     if (usable.isEmpty()) {
-      throw new IllegalStateException("The JWKS at " + source + " holds no RS256 or ES256 signing key");
+      throw new IllegalStateException("The JWKS at " + source + " holds no usable RS256 or ES256 signing key");
     }
-    LOG.info("Trusting {} signing key(s) from {}", usable.size(), source);
+    LOG.info("Trusting {} of the {} key(s) from {}", usable.size(), keys.size(), source);
     return usable;
+  }
+
+  private static boolean isSupported(JsonObject key) {
+    boolean rsa = "RSA".equals(key.getString("kty"));
+    boolean p256 = "EC".equals(key.getString("kty")) && "P-256".equals(key.getString("crv"));
+    if (!(rsa || p256) || !ALGORITHMS.contains(key.getString("alg", rsa ? "RS256" : "ES256"))) {
+      return false;
+    }
+    try {
+      new JWK(key);
+      return true;
+    } catch (RuntimeException unloadable) {
+      LOG.warn("Ignoring JWKS key {}: {}", key.getString("kid"), unloadable.getMessage());
+      return false;
+    }
   }
 
   JWTAuthOptions options() {
