@@ -27,6 +27,7 @@ test:
 	scripts/dev-postgres.sh --no-create-db
 	scripts/validate-contract.sh
 	scripts/check-binding.sh
+	scripts/test-dev-postgres.sh
 	$(MVN_TEST) test
 
 clean:

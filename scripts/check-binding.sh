@@ -8,11 +8,20 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
 tar -C "$root" --exclude=./target --exclude=./.git --exclude=./.dev -cf - . | tar -C "$scratch" -xf -
+# Two probes: one under another tag, one with none. Each must land in OperationsApi.
 cat > "$scratch/probe.yaml" <<'YAML'
   /user/authentication/bindingProbe:
     get:
-      tags: [operations]
+      tags: [elsewhere]
       operationId: bindingProbe
+      x-permissions: {delegated: [UserAuthenticationMethod.Read], application: []}
+      responses:
+        '204':
+          description: Only here to show that a new operation needs a handler.
+  /user/authentication/untaggedProbe:
+    get:
+      operationId: untaggedProbe
+      x-permissions: {delegated: [UserAuthenticationMethod.Read], application: []}
       responses:
         '204':
           description: Only here to show that a new operation needs a handler.
@@ -23,9 +32,16 @@ if (cd "$scratch" && mvn -B -q compile >"$scratch/build.log" 2>&1); then
   echo "check-binding: FAILED: a contract operation without a handler still compiled" >&2
   exit 1
 fi
-if ! grep -q "does not override abstract method bindingProbe" "$scratch/build.log"; then
+if ! grep -Eq "does not override abstract method (bindingProbe|untaggedProbe)" "$scratch/build.log"; then
   echo "check-binding: FAILED: the build broke, but not for the missing handler:" >&2
   grep -E 'ERROR' "$scratch/build.log" | head -20 >&2
   exit 1
 fi
-echo "check-binding: 1 passed, 0 failed (an operation added to openapi.yaml breaks compilation until OperationsHandler implements bindingProbe)"
+bindings="$scratch/target/generated-sources/openapi-router/src/main/java/com/contoso/lro/contract/api/OperationsApi.java"
+for probe in bindingProbe untaggedProbe; do
+  grep -q "void $probe(RoutingContext" "$bindings" || {
+    echo "check-binding: FAILED: $probe is not in OperationsApi" >&2
+    exit 1
+  }
+done
+echo "check-binding: operations added to openapi.yaml, tagged otherwise or not at all, break compilation until OperationsHandler implements them"

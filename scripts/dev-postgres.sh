@@ -23,6 +23,8 @@
 # Overrides:
 #   DEV_PG_SKIP_INSTALLED_CLUSTER=1  never start the Debian cluster (step 2);
 #                 useful to test the throwaway cluster on another port.
+#   DEV_PG_DIR=/abs/path  where the throwaway cluster, its socket and log go
+#                 (default: target/ of the repo); must be absolute.
 #
 # Stop the throwaway cluster with (as root, prefix `runuser -u postgres --`):
 #   /usr/lib/postgresql/<ver>/bin/pg_ctl -D target/dev-pgdata stop
@@ -30,9 +32,9 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly REPO_ROOT
-readonly PGDATA_DIR="$REPO_ROOT/target/dev-pgdata"
-readonly SOCK_DIR="$REPO_ROOT/target/dev-pgsock"
-readonly LOG_FILE="$REPO_ROOT/target/dev-postgres.log"
+readonly PGDATA_DIR="${DEV_PG_DIR:-$REPO_ROOT/target}/dev-pgdata"
+readonly SOCK_DIR="${DEV_PG_DIR:-$REPO_ROOT/target}/dev-pgsock"
+readonly LOG_FILE="${DEV_PG_DIR:-$REPO_ROOT/target}/dev-postgres.log"
 readonly READY_TIMEOUT=15
 
 log() { echo "dev-postgres: $*" >&2; }

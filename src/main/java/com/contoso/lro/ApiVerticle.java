@@ -39,11 +39,16 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Pool pool = PgBuilder.pool()
-      .with(new PoolOptions().setMaxSize(config.database().poolSize()).setShared(true).setName(SHARED_POOL))
+      .with(new PoolOptions()
+        .setMaxSize(config.database().poolSize())
+        .setShared(true)
+        .setName(SHARED_POOL)
+        // Else every connection lives on the event loop of the verticle that made the pool first.
+        .setEventLoopSize(config.httpInstances()))
       .connectingTo(config.database().connect())
       .using(vertx)
       .build();
-    GraphLinks links = new GraphLinks(contract.getServers().get(0).getBasePath());
+    GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
     OperationsHandler operations = new OperationsHandler(new OperationService(new OperationStore(pool), Clock.systemUTC()), links);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))

@@ -11,10 +11,13 @@ import java.util.Optional;
  *
  * @param httpPort      HTTP_PORT
  * @param httpInstances HTTP_INSTANCES: HTTP verticles, one per event loop by default
+ * @param publicBaseUrl PUBLIC_BASE_URL: scheme and authority that clients use, e.g. https://lro.contoso.com;
+ *                      absent, links name the host that the client called
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  */
-public record AppConfig(int httpPort, int httpInstances, DatabaseConfig database, AuthConfig auth) {
+public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, DatabaseConfig database,
+                        AuthConfig auth) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -25,6 +28,7 @@ public record AppConfig(int httpPort, int httpInstances, DatabaseConfig database
     return new AppConfig(
       read.integer("HTTP_PORT", 8080),
       read.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
+      read.optional("PUBLIC_BASE_URL").map(url -> url.replaceAll("/+$", "")),
       DatabaseConfig.from(read),
       AuthConfig.from(read));
   }
@@ -35,21 +39,27 @@ public record AppConfig(int httpPort, int httpInstances, DatabaseConfig database
    */
   public record DatabaseConfig(PgConnectOptions connect, int poolSize) {
 
+    public static final String APPLICATION_NAME = "lro-service";
+
     static DatabaseConfig from(EnvReader read) {
       PgConnectOptions connect = read.optional("DATABASE_URL")
         .map(PgConnectOptions::fromUri)
         .orElseGet(() -> new PgConnectOptions()
-          .setHost(read.string("PGHOST", "localhost"))
+          .setHost(read.string("PGHOST", "127.0.0.1"))
           .setPort(read.integer("PGPORT", 5432))
           .setDatabase(read.string("PGDATABASE", "lro"))
           .setUser(read.string("PGUSER", "postgres"))
           .setPassword(read.string("PGPASSWORD", "")));
+      // Names the service's sessions in pg_stat_activity, for whoever runs the database.
+      connect.addProperty("application_name", APPLICATION_NAME);
       return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8));
     }
 
-    /** The same database, as Flyway's JDBC driver names it. */
+    /** The same database, as Flyway's JDBC driver names it, with the same TLS mode. */
     public String jdbcUrl() {
-      return "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+      String host = connect.getHost().contains(":") ? "[" + connect.getHost() + "]" : connect.getHost();
+      return "jdbc:postgresql://" + host + ":" + connect.getPort() + "/" + connect.getDatabase()
+        + "?sslmode=" + connect.getSslMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
 

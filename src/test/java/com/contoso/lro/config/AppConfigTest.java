@@ -17,7 +17,7 @@ class AppConfigTest {
 
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.httpInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(config.database().connect().getHost()).isEqualTo("localhost");
+    assertThat(config.database().connect().getHost()).isEqualTo("127.0.0.1");
     assertThat(config.database().connect().getPort()).isEqualTo(5432);
     assertThat(config.database().connect().getDatabase()).isEqualTo("lro");
     assertThat(config.database().connect().getUser()).isEqualTo("postgres");
@@ -35,7 +35,21 @@ class AppConfigTest {
     assertThat(config.database().connect().getHost()).isEqualTo("db.internal");
     assertThat(config.database().connect().getPort()).isEqualTo(6543);
     assertThat(config.database().connect().getPassword()).isEqualTo("secret");
-    assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/ops");
+    assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/ops?sslmode=disable");
+  }
+
+  @Test
+  void an_ipv6_host_and_a_tls_mode_reach_flyway_too() {
+    AppConfig config = AppConfig.from(Map.of("DATABASE_URL", "postgresql://svc@[::1]:5432/ops?sslmode=require"));
+
+    assertThat(config.database().jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432/ops?sslmode=require");
+  }
+
+  @Test
+  void public_base_url_is_kept_without_a_trailing_slash() {
+    assertThat(AppConfig.from(Map.of("PUBLIC_BASE_URL", "https://lro.contoso.com/")).publicBaseUrl())
+      .contains("https://lro.contoso.com");
+    assertThat(AppConfig.from(Map.of()).publicBaseUrl()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,64 @@
+package com.contoso.lro;
+
+import com.contoso.lro.config.AppConfig.DatabaseConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static com.contoso.lro.TestService.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The API verticles, one per event loop, share one connection pool of DB_POOL_SIZE connections. */
+@ExtendWith(VertxExtension.class)
+class ApiVerticleTest {
+
+  private static final int POOL_SIZE = 2;
+
+  private static TestService service;
+
+  @BeforeAll
+  static void start(Vertx vertx, VertxTestContext test) {
+    TestService.start(vertx, Map.of("HTTP_INSTANCES", "4", "DB_POOL_SIZE", String.valueOf(POOL_SIZE)))
+      .onComplete(test.succeeding(started -> {
+        service = started;
+        test.completeNow();
+      }));
+  }
+
+  @AfterAll
+  static void stop(VertxTestContext test) {
+    service.stop().onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void four_verticles_under_concurrent_load_hold_no_more_connections_than_one_pool() {
+    String token = service.tokens.user().sign();
+
+    List<Future<Integer>> creates = IntStream.range(0, 64)
+      .mapToObj(i -> service.request(HttpMethod.POST, TestService.OPERATIONS)
+        .bearerTokenAuthentication(token)
+        .sendJsonObject(new JsonObject())
+        .map(response -> response.statusCode()))
+      .toList();
+    List<Integer> statuses = await(Future.all(creates).map(all -> all.<Integer>list()));
+
+    assertThat(statuses).containsOnly(201);
+    long connections = await(service.database.pool()
+      .preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
+      .execute(Tuple.of(service.database.env().get("PGDATABASE"), DatabaseConfig.APPLICATION_NAME)))
+      .iterator().next().getLong(0);
+    assertThat(connections).isBetween(1L, (long) POOL_SIZE);
+  }
+}

@@ -1,0 +1,126 @@
+package com.contoso.lro;
+
+import com.contoso.lro.auth.DevToken;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static com.contoso.lro.TestService.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service as an operator runs it, a real process: it migrates a fresh database, serves, accepts
+ * the token that {@code make token} prints, and on SIGTERM (what Ctrl-C's SIGINT also triggers)
+ * closes cleanly.
+ */
+@ExtendWith(VertxExtension.class)
+class MainProcessTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void it_starts_serves_a_create_with_a_make_token_token_and_stops_cleanly(Vertx vertx) throws Exception {
+    TestDatabase database = await(TestDatabase.create(vertx));
+    Process server = null;
+    try {
+      int port = freePort();
+      Path keyFile = dir.resolve("signing-key.pem");
+      ProcessBuilder main = java(Main.class, Map.of("HTTP_PORT", String.valueOf(port), "AUTH_DEV_KEY_FILE", keyFile.toString()));
+      main.environment().putAll(database.env());
+      server = main.start();
+      List<String> output = new CopyOnWriteArrayList<>();
+      Output followed = follow(server, output);
+      assertThat(followed.serving().await(60, TimeUnit.SECONDS)).as("serving; output: %s", output).isTrue();
+
+      Process tokenCommand = java(DevToken.class, Map.of("AUTH_DEV_KEY_FILE", keyFile.toString())).start();
+      String token = new String(tokenCommand.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      HttpResponse<Buffer> created = await(WebClient.create(vertx)
+        .post(port, "localhost", TestService.OPERATIONS)
+        .bearerTokenAuthentication(token)
+        .sendJsonObject(new JsonObject().put("status", "running")));
+      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+
+      server.toHandle().destroy();
+      assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+      assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(143);
+      assertThat(output).anySatisfy(line -> assertThat(line).contains("Stopped"));
+      assertThat(output).noneSatisfy(line -> assertThat(line).contains("did not finish cleanly"));
+    } finally {
+      if (server != null) {
+        server.destroyForcibly();
+      }
+      await(database.drop());
+    }
+  }
+
+  private static ProcessBuilder java(Class<?> mainClass, Map<String, String> env) {
+    ProcessBuilder command = new ProcessBuilder(
+      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      // The production logging configuration, not the tests' quieter one.
+      "-Dlogback.configurationFile=logback.xml",
+      "-cp", System.getProperty("java.class.path"),
+      mainClass.getName())
+      .redirectErrorStream(true);
+    for (String name : List.of("AUTH_JWKS", "AUTH_ISSUER", "AUTH_AUDIENCE", "DATABASE_URL", "PUBLIC_BASE_URL")) {
+      command.environment().remove(name);
+    }
+    command.environment().putAll(env);
+    return command;
+  }
+
+  /** Opens when the process says it is serving, and when its output ends. */
+  private record Output(CountDownLatch serving, CountDownLatch ended) {
+  }
+
+  /** Collects the process's output lines. */
+  private static Output follow(Process process, List<String> output) {
+    CountDownLatch serving = new CountDownLatch(1);
+    CountDownLatch ended = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          output.add(line);
+          if (line.contains("Serving http://")) {
+            serving.countDown();
+          }
+        }
+      } catch (IOException e) {
+        output.add("(output ended: " + e.getMessage() + ")");
+      } finally {
+        ended.countDown();
+      }
+    }, "server-output");
+    reader.setDaemon(true);
+    reader.start();
+    return new Output(serving, ended);
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
