@@ -8,6 +8,7 @@ import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
+import com.contoso.lro.operations.query.PageTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,11 +30,13 @@ public final class ApiVerticle extends VerticleBase {
   private final AppConfig config;
   private final OpenAPIContract contract;
   private final TrustedKeys keys;
+  private final PageTokens pageTokens;
 
-  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys) {
+  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens) {
     this.config = config;
     this.contract = contract;
     this.keys = keys;
+    this.pageTokens = pageTokens;
   }
 
   @Override
@@ -49,7 +52,8 @@ public final class ApiVerticle extends VerticleBase {
       .using(vertx)
       .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
-    OperationsHandler operations = new OperationsHandler(new OperationService(new OperationStore(pool), Clock.systemUTC()), links);
+    OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC());
+    OperationsHandler operations = new OperationsHandler(service, links);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))
       .listen();

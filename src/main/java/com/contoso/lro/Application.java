@@ -4,12 +4,14 @@ import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.config.JsonMapping;
 import com.contoso.lro.db.Migrations;
+import com.contoso.lro.db.ServiceSecrets;
+import com.contoso.lro.operations.query.PageTokens;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.openapi.contract.OpenAPIContract;
 
-/** Start-up in order: schema, contract, keys, then the API verticles. */
+/** Start-up in order: schema, shared secrets, contract, keys, then the API verticles. */
 public final class Application {
 
   /** The contract, on the classpath inside the jar: the same file the build generated code from. */
@@ -26,9 +28,11 @@ public final class Application {
   public static Future<String> deploy(Vertx vertx, AppConfig config) {
     JsonMapping.configure();
     return Migrations.apply(vertx, config.database())
-      .compose(migrated -> loadContract(vertx))
-      .compose(contract -> TrustedKeys.load(vertx, config.auth())
-        .compose(keys -> vertx.deployVerticle(() -> new ApiVerticle(config, contract, keys),
-          new DeploymentOptions().setInstances(config.httpInstances()))));
+      .compose(migrated -> ServiceSecrets.pageTokenKey(vertx, config.database().connect()))
+      .compose(pageTokenKey -> loadContract(vertx)
+        .compose(contract -> TrustedKeys.load(vertx, config.auth())
+          .compose(keys -> vertx.deployVerticle(
+            () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey)),
+            new DeploymentOptions().setInstances(config.httpInstances())))));
   }
 }

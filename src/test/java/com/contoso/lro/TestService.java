@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The real service, deployed as {@code Main} deploys it, on a free port, against a fresh database,
- * trusting the keys of {@link #tokens} through a JWKS file; with a real HTTP client to call it.
+ * trusting the keys of {@link #tokens} through a JWKS file; with a real HTTP client to call it,
+ * which fails any response that does not match openapi.yaml.
  */
 public final class TestService {
 
@@ -67,7 +69,11 @@ public final class TestService {
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
       return Application.deploy(vertx, AppConfig.from(env))
-        .map(deployment -> new TestService(vertx, tokens, database, port, deployment));
+        .compose(deployment -> Application.loadContract(vertx).map(contract -> {
+          TestService service = new TestService(vertx, tokens, database, port, deployment);
+          ContractConformance.enforce(service.client, contract, ResponseValidator.create(vertx, contract));
+          return service;
+        }));
     });
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * Who is calling, from a verified Entra-style access token.
  *
- * @param oid               the user's (or the app's service principal's) object id
+ * @param oid               the user's (or the app's service principal's) object id, lowercase
  * @param userPrincipalName {@code upn}
  * @param preferredUsername {@code preferred_username}
  * @param scopes            delegated permissions: the space-separated {@code scp} claim
@@ -22,7 +23,7 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
 
   static Caller fromClaims(JsonObject claims) {
     return new Caller(
-      claims.getString("oid"),
+      claims.getString("oid").toLowerCase(Locale.ROOT),
       text(claims, "upn"),
       text(claims, "preferred_username"),
       text(claims, "scp").map(scp -> Arrays.stream(scp.split(" ")).filter(s -> !s.isEmpty())
@@ -34,6 +35,13 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
 
   private static Optional<String> text(JsonObject claims, String name) {
     return claims.getValue(name) instanceof String value ? Optional.of(value) : Optional.empty();
+  }
+
+  /** Whether {@code name} names this caller: its object id, or its user principal or sign-in name, in any case. */
+  public boolean isNamedBy(String name) {
+    return name.equalsIgnoreCase(oid)
+      || userPrincipalName.filter(name::equalsIgnoreCase).isPresent()
+      || preferredUsername.filter(name::equalsIgnoreCase).isPresent();
   }
 
   /** An app-only token: application roles and no delegated scopes, so there is no signed-in user. */

@@ -52,6 +52,8 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
           .setPassword(read.string("PGPASSWORD", "")));
       // Names the service's sessions in pg_stat_activity, for whoever runs the database.
       connect.addProperty("application_name", APPLICATION_NAME);
+      // Lists prepare SQL that varies with their query options: keep the prepared statements.
+      connect.setCachePreparedStatements(true);
       return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8));
     }
 

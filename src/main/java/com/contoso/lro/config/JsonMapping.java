@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.openapitools.jackson.nullable.JsonNullableModule;
 import io.vertx.core.json.jackson.DatabindCodec;
 
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class JsonMapping {
   public static void configure() {
     ObjectMapper mapper = DatabindCodec.mapper();
     mapper.registerModule(new JavaTimeModule());
+    mapper.registerModule(new JsonNullableModule());
     mapper.registerModule(new SimpleModule("graph-dates").addSerializer(OffsetDateTime.class, new UtcMillis()));
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     // Graph leaves out an error's target and details when it has none.

@@ -39,6 +39,11 @@ public final class ApiException extends RuntimeException {
       Map.of("WWW-Authenticate", wwwAuthenticate));
   }
 
+  /** Graph's answer for an item that does not exist, or that the caller may not know exists. */
+  public static ApiException itemNotFound() {
+    return new ApiException(404, "itemNotFound", "The operation does not exist.", null, Map.of());
+  }
+
   public static ApiException accessDenied(String message) {
     return new ApiException(403, "accessDenied", message, null, Map.of());
   }

@@ -11,8 +11,9 @@ import io.vertx.openapi.contract.OpenAPIContract;
 
 /**
  * The API's router, built from the contract. Each request goes: request ids, body (64 KiB at most),
- * bearer token, the operation's permissions, its media type, validation against openapi.yaml, and
- * then the operation's handler; any failure leaves through {@link GraphErrorHandler}.
+ * bearer token, the operation's permissions and owner, its query options, its media type,
+ * validation against openapi.yaml, and then the operation's handler; any failure leaves through
+ * {@link GraphErrorHandler}.
  */
 public final class ApiRouter {
 
@@ -27,6 +28,7 @@ public final class ApiRouter {
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new PermissionCheck(contract))
+      .rootHandler(new QueryOptionCheck(contract))
       .rootHandler(new ContentTypeCheck(contract));
     // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.

@@ -2,6 +2,8 @@ package com.contoso.lro.http;
 
 import io.vertx.openapi.validation.RequestParameter;
 
+import java.util.List;
+
 /**
  * What the generated router bindings call to hand validated values to handlers as typed arguments.
  */
@@ -23,6 +25,14 @@ public final class ContractBinding {
       return type.cast(number.longValue());
     }
     return type.cast(value);
+  }
+
+  /** A validated array parameter (e.g. $select=id,status), in the request's order; empty when absent. */
+  public static List<String> list(RequestParameter parameter) {
+    if (parameter == null || parameter.isNull()) {
+      return List.of();
+    }
+    return parameter.getJsonArray().stream().map(String::valueOf).toList();
   }
 
   /**

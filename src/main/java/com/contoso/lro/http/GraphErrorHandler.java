@@ -101,10 +101,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       .date(OffsetDateTime.now(ZoneOffset.UTC))
       .requestId(RequestIds.requestId(ctx))
       .clientRequestId(RequestIds.clientRequestId(ctx));
-    return new ODataError().error(new MainError()
-      .code(error.code())
-      .message(error.getMessage())
-      .target(error.target())
-      .innerError(inner));
+    MainError main = new MainError().code(error.code()).message(error.getMessage()).innerError(inner);
+    if (error.target() != null) {
+      main.target(error.target());
+    }
+    return new ODataError().error(main);
   }
 }

@@ -37,9 +37,33 @@ public final class GraphLinks {
     return serviceRoot(ctx) + "/users/" + segment(userId) + "/authentication/operations/" + segment(id);
   }
 
+  /** @odata.context of a user's operations. */
+  public String operationsContext(RoutingContext ctx, String userId) {
+    return serviceRoot(ctx) + "/$metadata#users('" + segment(userId) + "')/authentication/operations";
+  }
+
+  /**
+   * @odata.nextLink: this request's URL with every query option it had but $skip, which the first
+   * page has used, and with the next page's $skiptoken.
+   */
+  public String nextPage(RoutingContext ctx, String skiptoken) {
+    StringBuilder url = new StringBuilder(publicBaseUrl.orElseGet(() -> origin(ctx))).append(ctx.request().path()).append('?');
+    ctx.queryParams().forEach((name, value) -> {
+      if (!name.equals("$skip") && !name.equals("$skiptoken")) {
+        url.append(query(name)).append('=').append(query(value)).append('&');
+      }
+    });
+    return url.append("$skiptoken=").append(query(skiptoken)).toString();
+  }
+
   /** @odata.context of one operation of a user. */
   public String operationEntityContext(RoutingContext ctx, String userId) {
     return serviceRoot(ctx) + "/$metadata#users('" + segment(userId) + "')/authentication/operations/$entity";
+  }
+
+  /** A query component as Graph writes it: '$' stays readable, spaces are %20. */
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%24", "$");
   }
 
   private static String segment(String value) {

@@ -1,6 +1,7 @@
 package com.contoso.lro.http;
 
 import com.contoso.lro.auth.Caller;
+import com.contoso.lro.auth.Owner;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,23 +9,43 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Grants or refuses each operation by the permissions the contract lists under {@code x-permissions},
- * before the request is validated: a caller without the right permission learns nothing more.
+ * Decides whose operations a request acts on, and whether the caller may: by the permissions the
+ * contract lists under {@code x-permissions}, before the request is validated, so that a caller
+ * without the right permission learns nothing more. Asking for another user's item without the
+ * permission is a 404, which does not reveal that the item exists.
  */
 public final class PermissionCheck implements Handler<RoutingContext> {
 
+  private static final String OWNER = "owner";
+  private static final String USER_ID = "{userId}";
+  private static final String ITEM_ID = "{longRunningOperationId}";
+  private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+
   private final OpenAPIContract contract;
-  private final Map<String, Required> requiredByOperation;
+  private final int baseSegments;
+  private final Map<String, Access> accessByOperation;
 
   public PermissionCheck(OpenAPIContract contract) {
     this.contract = contract;
-    this.requiredByOperation = contract.operations().stream()
-      .collect(Collectors.toMap(Operation::getOperationId, PermissionCheck::required));
+    this.baseSegments = segments(ApiRouter.basePath(contract)).size();
+    this.accessByOperation = contract.operations().stream()
+      .collect(Collectors.toMap(Operation::getOperationId, PermissionCheck::access));
+  }
+
+  /** Whose operations the request acts on, once this handler let it through. */
+  public static Owner owner(RoutingContext ctx) {
+    return ctx.get(OWNER);
   }
 
   @Override
@@ -38,29 +59,63 @@ public final class PermissionCheck implements Handler<RoutingContext> {
         : ApiException.of(405, "The method is not allowed on this resource."));
       return;
     }
-    Required required = requiredByOperation.get(operation.getOperationId());
+    Access access = accessByOperation.get(operation.getOperationId());
     Caller caller = BearerAuthentication.caller(ctx);
+    Optional<String> userId = access.userSegment() < 0 ? Optional.empty()
+      : Optional.of(decode(segments(ctx.normalizedPath()).get(baseSegments + access.userSegment())));
+    boolean self = userId.isEmpty() || (!caller.appOnly() && caller.isNamedBy(userId.get()));
+    Required required = self ? access.self() : access.others();
     if (caller.appOnly() && required.application().isEmpty()) {
       ctx.fail(ApiException.badRequest("This request is only valid with a delegated token: an app-only token has no "
-        + "signed-in user."));
-    } else if (!caller.hasAnyPermission(caller.appOnly() ? required.application() : required.delegated())) {
-      ctx.fail(ApiException.accessDenied("This request needs one of these permissions: "
-        + String.join(", ", caller.appOnly() ? required.application() : required.delegated()) + "."));
-    } else {
-      ctx.next();
+        + "signed-in user. Use /users/{id} instead."));
+      return;
     }
+    List<String> granting = caller.appOnly() ? required.application() : required.delegated();
+    if (!caller.hasAnyPermission(granting)) {
+      ctx.fail(!self && access.item()
+        ? ApiException.itemNotFound()
+        : ApiException.accessDenied("This request needs one of these permissions: " + String.join(", ", granting) + "."));
+      return;
+    }
+    if (!self && !OBJECT_ID.matcher(userId.get()).matches()) {
+      ctx.fail(ApiException.of(404, "User '" + userId.get() + "' was not found: address other users by object id."));
+      return;
+    }
+    ctx.put(OWNER, new Owner(self ? caller.oid() : userId.get().toLowerCase(Locale.ROOT), self));
+    ctx.next();
   }
 
-  private static Required required(Operation operation) {
-    Object declared = operation.getExtensions().get("x-permissions");
-    if (!(declared instanceof JsonObject permissions)) {
+  private static Access access(Operation operation) {
+    if (!(operation.getExtensions().get("x-permissions") instanceof JsonObject permissions)) {
       throw new IllegalStateException("openapi.yaml: operation " + operation.getOperationId() + " lists no x-permissions");
     }
-    return new Required(strings(permissions.getJsonArray("delegated")), strings(permissions.getJsonArray("application")));
+    List<String> path = segments(operation.getOpenAPIPath());
+    return new Access(path.indexOf(USER_ID), path.contains(ITEM_ID),
+      required(permissions.getJsonObject("self")), required(permissions.getJsonObject("others")));
+  }
+
+  private static Required required(JsonObject permissions) {
+    return permissions == null ? new Required(List.of(), List.of())
+      : new Required(strings(permissions.getJsonArray("delegated")), strings(permissions.getJsonArray("application")));
   }
 
   private static List<String> strings(JsonArray values) {
     return values == null ? List.of() : values.stream().map(String::valueOf).toList();
+  }
+
+  private static List<String> segments(String path) {
+    return Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toList();
+  }
+
+  private static String decode(String segment) {
+    return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @param userSegment where {userId} stands among the path's segments, or -1 for the signed-in user's paths
+   * @param item        whether the operation acts on one item
+   */
+  private record Access(int userSegment, boolean item, Required self, Required others) {
   }
 
   private record Required(List<String> delegated, List<String> application) {

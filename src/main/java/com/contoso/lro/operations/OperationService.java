@@ -1,51 +1,72 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.auth.Caller;
+import com.contoso.lro.auth.Owner;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
+import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.http.ApiException;
+import com.contoso.lro.operations.query.OrderBy;
+import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.operations.query.QueryOptionException;
+import com.contoso.lro.operations.query.SortTerm;
 import io.vertx.core.Future;
+import org.openapitools.jackson.nullable.JsonNullable;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
- * The rules of the resource: what the server decides and what a client may not set. Who may call
- * what is declared in the contract and checked before a request gets here.
+ * The rules of the resource: what the server decides, what a client may not set, and how lists
+ * page. Who may act on whose operations is decided before a request gets here.
  */
 public final class OperationService {
 
+  /** Graph's default page size. */
+  static final int DEFAULT_TOP = 100;
   /** RFC 3339 has four-digit years; a later instant could not be written back. */
   private static final int LAST_YEAR = 9999;
 
   private final OperationStore store;
+  private final PageTokens pageTokens;
   private final Clock clock;
 
-  public OperationService(OperationStore store, Clock clock) {
+  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock) {
     this.store = store;
+    this.pageTokens = pageTokens;
     this.clock = clock;
   }
 
-  /** POST /user/authentication/operations: a new operation owned by the signed-in user. */
-  public Future<Operation> create(Caller caller, LongRunningOperationCreate body) {
+  /** What a list asks for: the query options of the contract, validated. */
+  public record ListRequest(Integer top, Integer skip, String search, String filter, boolean count,
+                            List<String> orderby, String skiptoken) {
+  }
+
+  /** One page, the token of the next when there is one, and the count when it was asked for. */
+  public record Page(List<Operation> items, Optional<String> nextPageToken, Optional<Long> count) {
+  }
+
+  public Future<Operation> create(Owner owner, LongRunningOperationCreate body) {
     if (body.getId() != null) {
       return readOnly("id");
     }
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
     }
-    OffsetDateTime now = utcMillis(OffsetDateTime.now(clock));
+    OffsetDateTime now = now();
     OffsetDateTime lastAction = body.getLastActionDateTime() == null ? now : utcMillis(body.getLastActionDateTime());
     if (lastAction.getYear() > LAST_YEAR) {
-      return Future.failedFuture(ApiException.badRequest(
-        "Property 'lastActionDateTime' is invalid: it must fall before the year 10000 in UTC.", "lastActionDateTime"));
+      return tooLate();
     }
     return store.insert(new Operation(
-      caller.oid(),
+      owner.id(),
       UUID.randomUUID().toString(),
       now,
       lastAction,
@@ -54,9 +75,102 @@ public final class OperationService {
       body.getResourceLocation() == null ? null : body.getResourceLocation().toString()));
   }
 
-  private static Future<Operation> readOnly(String property) {
+  public Future<Operation> get(Owner owner, String id) {
+    return store.find(owner.id(), id).compose(OperationService::found);
+  }
+
+  /** Graph's merge semantics: only the properties present change. */
+  public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body) {
+    if (body.getId() != null) {
+      return readOnly("id");
+    }
+    if (body.getCreatedDateTime() != null) {
+      return readOnly("createdDateTime");
+    }
+    OffsetDateTime lastAction = body.getLastActionDateTime() == null ? now() : utcMillis(body.getLastActionDateTime());
+    if (lastAction.getYear() > LAST_YEAR) {
+      return tooLate();
+    }
+    JsonNullable<URI> location = body.getResourceLocation_JsonNullable();
+    OperationChanges changes = new OperationChanges(
+      Optional.ofNullable(body.getStatus()).map(OperationService::status),
+      body.getStatusDetail_JsonNullable(),
+      location.isPresent()
+        ? JsonNullable.of(location.get() == null ? null : location.get().toString())
+        : JsonNullable.undefined(),
+      lastAction);
+    return store.update(owner.id(), id, changes).compose(OperationService::found);
+  }
+
+  public Future<Void> delete(Owner owner, String id) {
+    return store.delete(owner.id(), id)
+      .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(ApiException.itemNotFound()));
+  }
+
+  public Future<Long> count(Owner owner, String filter, String search) {
+    return withQueryOptions(() -> {
+      refuseSearch(search);
+      return store.count(owner.id(), filter);
+    });
+  }
+
+  /**
+   * A page of the owner's operations. $skip applies to the first page only: later pages start
+   * after the last row shown, from the $skiptoken of @odata.nextLink.
+   */
+  public Future<Page> list(Owner owner, ListRequest request) {
+    return withQueryOptions(() -> {
+      refuseSearch(request.search());
+      List<SortTerm> order = OrderBy.parse(request.orderby());
+      String scope = owner.id() + "\n" + (request.filter() == null ? "" : request.filter()) + "\n" + OrderBy.describe(order);
+      List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.read(request.skiptoken(), scope, order);
+      int top = request.top() == null ? DEFAULT_TOP : request.top();
+      int skip = request.skiptoken() == null && request.skip() != null ? request.skip() : 0;
+      Future<List<Operation>> rows = store.list(owner.id(), request.filter(), order, after, top + 1, skip);
+      Future<Optional<Long>> count = request.count()
+        ? store.count(owner.id(), request.filter()).map(Optional::of)
+        : Future.succeededFuture(Optional.empty());
+      return Future.all(rows, count).map(both -> {
+        List<Operation> page = rows.result().subList(0, Math.min(top, rows.result().size()));
+        Optional<String> next = rows.result().size() > top
+          ? Optional.of(pageTokens.create(scope, order.stream().map(term -> term.valueOf().apply(page.get(page.size() - 1))).toList()))
+          : Optional.empty();
+        return new Page(page, next, count.result());
+      });
+    });
+  }
+
+  private static void refuseSearch(String search) {
+    if (search != null) {
+      throw new QueryOptionException("$search", "The query option $search is not supported on this resource.");
+    }
+  }
+
+  /** Query options are parsed as they are used; a bad one becomes a 400 that names it. */
+  private static <T> Future<T> withQueryOptions(Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (QueryOptionException e) {
+      return Future.failedFuture(ApiException.badRequest(e.getMessage(), e.option()));
+    }
+  }
+
+  private static Future<Operation> found(Optional<Operation> operation) {
+    return operation.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.itemNotFound()));
+  }
+
+  private static <T> Future<T> readOnly(String property) {
     return Future.failedFuture(
       ApiException.badRequest("Property '" + property + "' is read-only: the server sets it.", property));
+  }
+
+  private static <T> Future<T> tooLate() {
+    return Future.failedFuture(ApiException.badRequest(
+      "Property 'lastActionDateTime' is invalid: it must fall before the year 10000 in UTC.", "lastActionDateTime"));
+  }
+
+  private OffsetDateTime now() {
+    return utcMillis(OffsetDateTime.now(clock));
   }
 
   private static OffsetDateTime utcMillis(OffsetDateTime value) {

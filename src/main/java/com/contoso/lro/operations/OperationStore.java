@@ -1,5 +1,9 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.contract.model.LongRunningOperationStatus;
+import com.contoso.lro.operations.query.FilterParser;
+import com.contoso.lro.operations.query.SortTerm;
+import com.contoso.lro.operations.query.SqlParameters;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedQuery;
@@ -7,18 +11,50 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-/** All SQL on the operations table. Statements are prepared once per connection and cached. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/**
+ * All SQL on the operations table. Every statement is scoped to one owner. Fixed statements are
+ * prepared once and held here; lists, whose SQL varies with the query options, are prepared on
+ * first use and cached per connection.
+ */
 public final class OperationStore {
 
-  private static final String INSERT = """
-    INSERT INTO operations
-      (owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+  private static final String COLUMNS =
+    "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location";
 
+  private static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
+
+  /** Only what the update names changes; a flag tells "set to null" from "leave as it is". */
+  private static final String UPDATE = """
+    UPDATE operations SET
+      status = coalesce($3, status),
+      status_detail = CASE WHEN $4 THEN $5 ELSE status_detail END,
+      resource_location = CASE WHEN $6 THEN $7 ELSE resource_location END,
+      last_action_date_time = $8
+    WHERE owner_id = $1 AND id = $2
+    RETURNING\s""" + COLUMNS;
+
+  private static final String DELETE = "DELETE FROM operations WHERE owner_id = $1 AND id = $2";
+
+  private final Pool pool;
   private final PreparedQuery<RowSet<Row>> insert;
+  private final PreparedQuery<RowSet<Row>> selectOne;
+  private final PreparedQuery<RowSet<Row>> update;
+  private final PreparedQuery<RowSet<Row>> delete;
 
   public OperationStore(Pool pool) {
+    this.pool = pool;
     this.insert = pool.preparedQuery(INSERT);
+    this.selectOne = pool.preparedQuery(SELECT_ONE);
+    this.update = pool.preparedQuery(UPDATE);
+    this.delete = pool.preparedQuery(DELETE);
   }
 
   /** Completes once the row is committed: the pool runs each statement in its own transaction. */
@@ -32,5 +68,98 @@ public final class OperationStore {
       operation.statusDetail(),
       operation.resourceLocation()
     })).map(operation);
+  }
+
+  Future<Optional<Operation>> find(String ownerId, String id) {
+    return selectOne.execute(Tuple.of(ownerId, id)).map(OperationStore::first);
+  }
+
+  Future<Optional<Operation>> update(String ownerId, String id, OperationChanges changes) {
+    return update.execute(Tuple.from(new Object[] {
+      ownerId,
+      id,
+      changes.status().map(LongRunningOperationStatus::getValue).orElse(null),
+      changes.statusDetail().isPresent(),
+      changes.statusDetail().orElse(null),
+      changes.resourceLocation().isPresent(),
+      changes.resourceLocation().orElse(null),
+      changes.lastActionDateTime()
+    })).map(OperationStore::first);
+  }
+
+  /** Whether there was such an operation to delete. */
+  Future<Boolean> delete(String ownerId, String id) {
+    return delete.execute(Tuple.of(ownerId, id)).map(result -> result.rowCount() > 0);
+  }
+
+  /**
+   * One page of an owner's operations.
+   *
+   * @param filter an OData $filter, or null
+   * @param order  the terms to sort by, unique as a whole
+   * @param after  the terms' values of the row before this page, or empty for the first page
+   * @param limit  how many rows at most
+   * @param offset how many matching rows to pass over first
+   */
+  Future<List<Operation>> list(String ownerId, String filter, List<SortTerm> order, List<Object> after, int limit,
+                               int offset) {
+    SqlParameters parameters = new SqlParameters();
+    String sql = "SELECT " + COLUMNS + " FROM operations WHERE " + matching(ownerId, filter, parameters)
+      + (after.isEmpty() ? "" : " AND " + after(order, after, parameters))
+      + " ORDER BY " + order.stream().map(term -> term.sql() + (term.descending() ? " DESC" : " ASC"))
+      .collect(Collectors.joining(", "))
+      + " LIMIT " + parameters.add(limit) + " OFFSET " + parameters.add(offset);
+    return pool.preparedQuery(sql).execute(parameters.tuple())
+      .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(OperationStore::operation).toList());
+  }
+
+  Future<Long> count(String ownerId, String filter) {
+    SqlParameters parameters = new SqlParameters();
+    String sql = "SELECT count(*) FROM operations WHERE " + matching(ownerId, filter, parameters);
+    return pool.preparedQuery(sql).execute(parameters.tuple()).map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  private static String matching(String ownerId, String filter, SqlParameters parameters) {
+    String owner = "owner_id = " + parameters.add(ownerId);
+    return filter == null ? owner : owner + " AND (" + FilterParser.toSql(filter, parameters) + ")";
+  }
+
+  /**
+   * Rows after the given position. A uniform direction is one row comparison, which the
+   * (owner_id, created_date_time DESC, id DESC) index answers; mixed directions expand to
+   * "a > x OR (a = x AND b < y) OR ...".
+   */
+  private static String after(List<SortTerm> order, List<Object> values, SqlParameters parameters) {
+    List<String> placeholders = values.stream().map(parameters::add).toList();
+    boolean uniform = order.stream().allMatch(term -> term.descending() == order.get(0).descending());
+    if (uniform) {
+      return "(" + order.stream().map(SortTerm::sql).collect(Collectors.joining(", ")) + ") "
+        + (order.get(0).descending() ? "<" : ">") + " (" + String.join(", ", placeholders) + ")";
+    }
+    List<String> alternatives = new ArrayList<>();
+    for (int i = 0; i < order.size(); i++) {
+      List<String> conjuncts = new ArrayList<>();
+      for (int j = 0; j < i; j++) {
+        conjuncts.add(order.get(j).sql() + " = " + placeholders.get(j));
+      }
+      conjuncts.add(order.get(i).sql() + (order.get(i).descending() ? " < " : " > ") + placeholders.get(i));
+      alternatives.add("(" + String.join(" AND ", conjuncts) + ")");
+    }
+    return "(" + String.join(" OR ", alternatives) + ")";
+  }
+
+  private static Optional<Operation> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(operation(rows.iterator().next()));
+  }
+
+  private static Operation operation(Row row) {
+    return new Operation(
+      row.getString("owner_id"),
+      row.getString("id"),
+      row.getOffsetDateTime("created_date_time"),
+      row.getOffsetDateTime("last_action_date_time"),
+      LongRunningOperationStatus.fromValue(row.getString("status")),
+      row.getString("status_detail"),
+      row.getString("resource_location"));
   }
 }

@@ -1,0 +1,40 @@
+package com.contoso.lro.operations.query;
+
+import com.contoso.lro.operations.Operation;
+
+import java.time.OffsetDateTime;
+import java.util.function.Function;
+
+/**
+ * One term of ORDER BY, never null, so that a page can resume right after the last row it showed
+ * (keyset paging): a nullable property sorts as two terms, "has a value" and the value.
+ *
+ * @param sql        the term's SQL expression
+ * @param descending its direction
+ * @param type       the Java type of its value, as bound to and read back from a page token
+ * @param valueOf    the term's value for a row already read
+ */
+public record SortTerm(String sql, boolean descending, Class<?> type, Function<Operation, Object> valueOf) {
+
+  /** The terms that sort by one property in one direction; nulls first when ascending, as OData says. */
+  static java.util.List<SortTerm> of(OperationProperty property, boolean descending) {
+    return switch (property) {
+      case ID -> java.util.List.of(new SortTerm("id", descending, String.class, Operation::id));
+      case CREATED_DATE_TIME -> java.util.List.of(
+        new SortTerm("created_date_time", descending, OffsetDateTime.class, Operation::createdDateTime));
+      case LAST_ACTION_DATE_TIME -> java.util.List.of(
+        new SortTerm("last_action_date_time", descending, OffsetDateTime.class, Operation::lastActionDateTime));
+      case STATUS -> java.util.List.of(new SortTerm(property.sql(), descending, Integer.class,
+        operation -> OperationProperty.statusPosition(operation.status().getValue()).orElseThrow()));
+      case STATUS_DETAIL -> nullable("status_detail", descending, Operation::statusDetail);
+      case RESOURCE_LOCATION -> nullable("resource_location", descending, Operation::resourceLocation);
+    };
+  }
+
+  private static java.util.List<SortTerm> nullable(String column, boolean descending, Function<Operation, String> value) {
+    return java.util.List.of(
+      new SortTerm("(" + column + " IS NOT NULL)", descending, Boolean.class, operation -> value.apply(operation) != null),
+      new SortTerm("coalesce(" + column + ", '')", descending, String.class,
+        operation -> value.apply(operation) == null ? "" : value.apply(operation)));
+  }
+}
