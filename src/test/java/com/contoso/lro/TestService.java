@@ -94,6 +94,12 @@ public final class TestService {
       .sendJsonObject(body));
   }
 
+  /** Any call as the holder of {@code token}, with a JSON body when {@code body} is not null. */
+  public HttpResponse<Buffer> call(HttpMethod method, String path, String token, JsonObject body) {
+    HttpRequest<Buffer> request = request(method, path).bearerTokenAuthentication(token);
+    return await(body == null ? request.send() : request.sendJsonObject(body));
+  }
+
   /** The stored row of an operation, or null. */
   public Row storedRow(String ownerId, String id) {
     return await(database.pool()

@@ -1,0 +1,139 @@
+package com.contoso.lro.http;
+
+import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestTokens.Token;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Graph's permissions for every call, grant and target, as issue 3 states them: reads of one's own
+ * operations need any UserAuthenticationMethod permission, of another user's a .All one; writes need
+ * ReadWrite on one's own and ReadWrite.All on anyone's; app-only tokens act on /users/{id} only; and
+ * another user's item is a 404 to whoever may not see it.
+ */
+class PermissionMatrixTest extends ServiceTest {
+
+  private static final String P = "UserAuthenticationMethod.";
+  private static final Set<String> READ_SELF = Set.of(P + "Read", P + "ReadWrite", P + "Read.All", P + "ReadWrite.All");
+  private static final Set<String> READ_OTHERS = Set.of(P + "Read.All", P + "ReadWrite.All");
+  private static final Set<String> WRITE_SELF = Set.of(P + "ReadWrite", P + "ReadWrite.All");
+  private static final Set<String> WRITE_OTHERS = Set.of(P + "ReadWrite.All");
+
+  enum Call {
+    LIST(HttpMethod.GET, "", false, false, 200),
+    COUNT(HttpMethod.GET, "/$count", false, false, 200),
+    GET(HttpMethod.GET, "/{id}", false, true, 200),
+    CREATE(HttpMethod.POST, "", true, false, 201),
+    UPDATE(HttpMethod.PATCH, "/{id}", true, true, 200),
+    DELETE(HttpMethod.DELETE, "/{id}", true, true, 204);
+
+    final HttpMethod method;
+    final String suffix;
+    final boolean write;
+    final boolean item;
+    final int success;
+
+    Call(HttpMethod method, String suffix, boolean write, boolean item, int success) {
+      this.method = method;
+      this.suffix = suffix;
+      this.write = write;
+      this.item = item;
+      this.success = success;
+    }
+  }
+
+  enum Target { ME, USER, SELF_BY_ID, OTHER }
+
+  record Grant(boolean appOnly, List<String> permissions) {
+    @Override
+    public String toString() {
+      return (appOnly ? "roles " : "scp ") + permissions;
+    }
+  }
+
+  static Stream<Arguments> cases() {
+    List<Grant> grants = new ArrayList<>();
+    for (String scope : List.of("User.Read", P + "Read", P + "ReadWrite", P + "Read.All", P + "ReadWrite.All")) {
+      grants.add(new Grant(false, List.of(scope)));
+    }
+    for (String role : List.of("Directory.Read.All", P + "Read.All", P + "ReadWrite.All")) {
+      grants.add(new Grant(true, List.of(role)));
+    }
+    List<Arguments> cases = new ArrayList<>();
+    for (Grant grant : grants) {
+      for (Target target : Target.values()) {
+        for (Call call : Call.values()) {
+          cases.add(Arguments.of(grant, target, call, expected(grant, target, call)));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /** The rules of issue 3, written out independently of the service's x-permissions. */
+  private static int expected(Grant grant, Target target, Call call) {
+    if (grant.appOnly() && target != Target.OTHER && target != Target.SELF_BY_ID) {
+      return 400;
+    }
+    // An app-only token has no signed-in user: every /users/{id} is someone else's to it.
+    boolean self = target != Target.OTHER && !grant.appOnly();
+    Set<String> needed = call.write ? (self ? WRITE_SELF : WRITE_OTHERS) : (self ? READ_SELF : READ_OTHERS);
+    if (grant.permissions().stream().anyMatch(needed::contains)) {
+      return call.success;
+    }
+    return !self && call.item ? 404 : 403;
+  }
+
+  @ParameterizedTest(name = "{0} {2} on {1} → {3}")
+  @MethodSource("cases")
+  void each_call_is_allowed_exactly_as_graph_allows_it(Grant grant, Target target, Call call, int expected) {
+    Token owner = service.tokens.user();
+    String ownItem = create(owner.sign());
+    Token caller = grant.appOnly()
+      ? service.tokens.user().appOnly(grant.permissions().toArray(String[]::new))
+      : service.tokens.user().claim("oid", owner.oid()).claim("scp", String.join(" ", grant.permissions()));
+    Token other = service.tokens.user();
+    String otherItem = create(other.sign());
+    String root = switch (target) {
+      case ME -> "/beta/me";
+      case USER -> "/beta/user";
+      case SELF_BY_ID -> "/beta/users/" + owner.oid();
+      case OTHER -> "/beta/users/" + other.oid();
+    };
+    String item = target == Target.OTHER ? otherItem : ownItem;
+
+    HttpResponse<Buffer> response = service.call(call.method,
+      root + "/authentication/operations" + call.suffix.replace("{id}", item), caller.sign(),
+      call.method == HttpMethod.POST || call.method == HttpMethod.PATCH ? new JsonObject() : null);
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(expected);
+    if (expected == 403) {
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("accessDenied");
+    }
+    if (expected == 404) {
+      assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("itemNotFound");
+    }
+    if (expected >= 400 && call.write) {
+      assertThat(service.storedRow(target == Target.OTHER ? other.oid() : owner.oid(), item))
+        .as("a refused write leaves the item").isNotNull();
+    }
+  }
+
+  private static String create(String token) {
+    HttpResponse<Buffer> created = service.create(token, new JsonObject().put("status", "running"));
+    assertThat(created.statusCode()).isEqualTo(201);
+    return created.bodyAsJsonObject().getString("id");
+  }
+}
