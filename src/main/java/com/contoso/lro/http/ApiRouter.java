@@ -5,7 +5,6 @@ import com.contoso.lro.contract.api.OperationsApi;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 
@@ -24,7 +23,7 @@ public final class ApiRouter {
   }
 
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler())
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, VerbatimStrings.extractor())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new PermissionCheck(contract))
