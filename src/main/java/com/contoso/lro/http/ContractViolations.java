@@ -8,6 +8,8 @@ import io.vertx.openapi.validation.ValidatorException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a request the contract refused into a Graph error that names the property and the reason.
@@ -22,7 +24,14 @@ final class ContractViolations {
   private ContractViolations() {
   }
 
+  /** vertx-openapi's words for a parameter that failed its schema; the output unit does not name it. */
+  private static final Pattern PARAMETER = Pattern.compile("^The value of (\\w+) parameter (\\S+) is invalid");
+
   static ApiException describe(ValidatorException e) {
+    Matcher parameter = PARAMETER.matcher(String.valueOf(e.getMessage()));
+    if (e instanceof SchemaValidationException schemaError && parameter.find()) {
+      return fromParameter(parameter.group(1), parameter.group(2), schemaError.getOutputUnit());
+    }
     if (e instanceof SchemaValidationException schemaError) {
       return fromSchema(schemaError.getOutputUnit());
     }
@@ -52,6 +61,16 @@ final class ContractViolations {
       }
     }
     return ApiException.badRequest("The request body does not match the contract.");
+  }
+
+  /** e.g. "The query parameter '$top' is invalid: 0 is less than 1." */
+  private static ApiException fromParameter(String location, String name, OutputUnit result) {
+    String reason = (result.getErrors() == null ? List.<OutputUnit>of() : result.getErrors()).stream()
+      .filter(error -> !COMPOSITE_KEYWORDS.contains(keyword(error.getKeywordLocation())))
+      .map(error -> error.getError().replaceFirst("^Instance", "the value"))
+      .findFirst()
+      .orElse("it does not match the contract");
+    return ApiException.badRequest("The " + location + " parameter '" + name + "' is invalid: " + reason + ".", name);
   }
 
   /** Keywords whose errors only say that a subschema failed; the subschema's own error says why. */

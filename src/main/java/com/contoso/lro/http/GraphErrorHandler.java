@@ -69,6 +69,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
       return ContractViolations.describe(invalid);
     }
+    if (failure instanceof ValidatorException invalid) {
+      // Thrown, not failed, while the request was read for validation.
+      return ContractViolations.describe(invalid);
+    }
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
       return BodyBindingErrors.describe(failure);
     }

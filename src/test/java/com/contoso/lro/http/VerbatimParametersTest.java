@@ -16,7 +16,7 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** String parameters reach the service as the client wrote them, whatever JSON they resemble. */
-class VerbatimStringsTest extends ServiceTest {
+class VerbatimParametersTest extends ServiceTest {
 
   @Test
   void an_id_that_reads_as_a_number_is_still_the_string_id() {
