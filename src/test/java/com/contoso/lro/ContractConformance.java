@@ -7,7 +7,6 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.impl.ClientPhase;
-import io.vertx.ext.web.client.impl.HttpContext;
 import io.vertx.ext.web.client.impl.WebClientInternal;
 import io.vertx.json.schema.JsonSchemaValidationException;
 import io.vertx.openapi.contract.MediaType;
@@ -26,77 +25,85 @@ import java.util.Map;
  * vertx-openapi's ResponseValidator: a response the contract does not describe fails the request,
  * and so the test that made it.
  */
-final class ContractConformance {
+public final class ContractConformance {
 
-  private ContractConformance() {
+  private final OpenAPIContract contract;
+  private final ResponseValidator validator;
+
+  ContractConformance(OpenAPIContract contract, ResponseValidator validator) {
+    this.contract = contract;
+    this.validator = validator;
   }
 
   /** Makes {@code client} fail any response to a contract operation that the contract does not allow. */
-  static void enforce(WebClient client, OpenAPIContract contract, ResponseValidator validator) {
+  void enforce(WebClient client) {
     ((WebClientInternal) client).addInterceptor(ctx -> {
       if (ctx.phase() != ClientPhase.DISPATCH_RESPONSE) {
         ctx.next();
         return;
       }
-      Operation operation = contract.findOperation(path(ctx), HttpMethod.valueOf(ctx.request().method().name()));
-      if (operation == null) {
-        ctx.next();
-        return;
-      }
-      Future<?> validated = isPlainText(ctx.response())
-        ? validatePlainText(contract, operation, ctx.response())
-        : validate(validator, operation, ctx.response());
-      validated.onComplete(checked -> {
-        if (checked.succeeded()) {
-          ctx.next();
-        } else {
-          ctx.fail(new AssertionError("The " + ctx.response().statusCode() + " answer to " + operation.getOperationId()
-            + " does not match openapi.yaml: " + reason(checked.cause()) + "\nbody: " + ctx.response().bodyAsString()));
-        }
-      });
+      HttpResponse<?> response = ctx.response();
+      Map<String, String> headers = new HashMap<>();
+      response.headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
+      check(ctx.request().method().name(), ctx.request().uri(), response.statusCode(), headers,
+        response.body() instanceof Buffer buffer ? buffer : null)
+        .onComplete(checked -> {
+          if (checked.succeeded()) {
+            ctx.next();
+          } else {
+            ctx.fail(checked.cause());
+          }
+        });
     });
   }
 
-  private static Future<?> validate(ResponseValidator validator, Operation operation, HttpResponse<?> response) {
-    Map<String, String> headers = new HashMap<>();
-    // vertx-openapi turns a header into a string by wrapping it in quotes, unescaped: a value with
-    // a quote in it (WWW-Authenticate: Bearer error="invalid_token") must arrive JSON-encoded.
-    response.headers().forEach(header -> headers.put(header.getKey(),
-      header.getValue().contains("\"") ? Json.encode(header.getValue()) : header.getValue()));
-    Object body = response.body();
-    return validator.validate(ValidatableResponse.create(response.statusCode(), headers,
-      body instanceof Buffer buffer && buffer.length() > 0 ? buffer : null, response.getHeader("Content-Type")),
-      operation.getOperationId());
+  /**
+   * Fails with an AssertionError when the response does not match the contract's description of
+   * the operation that {@code method} and {@code uri} name; succeeds for a path the contract lacks.
+   */
+  public Future<Void> check(String method, String uri, int status, Map<String, String> headers, Buffer body) {
+    int query = uri.indexOf('?');
+    Operation operation = contract.findOperation(query < 0 ? uri : uri.substring(0, query), HttpMethod.valueOf(method));
+    if (operation == null) {
+      return Future.succeededFuture();
+    }
+    String contentType = headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("Content-Type"))
+      .map(Map.Entry::getValue).findFirst().orElse(null);
+    Future<?> validated = contentType != null && contentType.startsWith("text/plain")
+      ? validatePlainText(operation, status, body)
+      : validate(operation, status, headers, body, contentType);
+    return validated.<Void>mapEmpty().recover(failure -> Future.failedFuture(new AssertionError("The " + status
+      + " answer to " + operation.getOperationId() + " does not match openapi.yaml: " + reason(failure)
+      + "\nbody: " + (body == null ? "" : body.toString()))));
   }
 
-  private static boolean isPlainText(HttpResponse<?> response) {
-    String contentType = response.getHeader("Content-Type");
-    return contentType != null && contentType.startsWith("text/plain");
+  private Future<?> validate(Operation operation, int status, Map<String, String> headers, Buffer body,
+                             String contentType) {
+    Map<String, String> quoted = new HashMap<>();
+    // vertx-openapi turns a header into a string by wrapping it in quotes, unescaped: a value with
+    // a quote in it (WWW-Authenticate: Bearer error="invalid_token") must arrive JSON-encoded.
+    headers.forEach((name, value) -> quoted.put(name, value.contains("\"") ? Json.encode(value) : value));
+    return validator.validate(ValidatableResponse.create(status, quoted,
+      body != null && body.length() > 0 ? body : null, contentType), operation.getOperationId());
   }
 
   /**
    * vertx-openapi 5.0.7 cannot check a text/plain body against its schema (it hands the validator
    * a Buffer); this does what it would: the body, read as a JSON value, against the response's schema.
    */
-  private static Future<?> validatePlainText(OpenAPIContract contract, Operation operation, HttpResponse<?> response) {
-    Response declared = operation.getResponse(response.statusCode());
+  private Future<?> validatePlainText(Operation operation, int status, Buffer body) {
+    Response declared = operation.getResponse(status);
     MediaType mediaType = declared == null ? null : declared.getContent().get("text/plain");
     if (mediaType == null) {
-      return Future.failedFuture("no text/plain response " + response.statusCode() + " is declared");
+      return Future.failedFuture("no text/plain response " + status + " is declared");
     }
     try {
       contract.getSchemaRepository().validator(mediaType.getSchema())
-        .validate(Json.decodeValue(response.bodyAsString())).checkValidity();
+        .validate(Json.decodeValue(body == null ? "" : body.toString())).checkValidity();
       return Future.succeededFuture();
     } catch (RuntimeException | JsonSchemaValidationException e) {
       return Future.failedFuture(e);
     }
-  }
-
-  private static String path(HttpContext<?> ctx) {
-    String uri = ctx.request().uri();
-    int query = uri.indexOf('?');
-    return query < 0 ? uri : uri.substring(0, query);
   }
 
   private static String reason(Throwable failure) {

@@ -7,20 +7,25 @@ import com.microsoft.graph.beta.models.LongRunningOperationStatus;
 import com.microsoft.graph.beta.models.odataerrors.InnerError;
 import com.microsoft.graph.beta.models.odataerrors.ODataError;
 import com.microsoft.graph.beta.serviceclient.GraphServiceClient;
+import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.beta.users.item.UserItemRequestBuilder;
 import com.microsoft.graph.beta.users.item.authentication.operations.OperationsRequestBuilder;
 import com.microsoft.graph.core.tasks.PageIterator;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
 import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import io.vertx.core.buffer.Buffer;
+import okhttp3.Interceptor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -273,9 +278,21 @@ class GraphSdkTest extends ServiceTest {
         return hosts;
       }
     };
-    GraphServiceClient client = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens));
+    GraphServiceClient client = new GraphServiceClient(new BaseBearerTokenAuthenticationProvider(tokens),
+      GraphClientFactory.create().addInterceptor(GraphSdkTest::conforming).build());
     client.getRequestAdapter().setBaseUrl("http://localhost:" + service.port + "/beta");
     return client;
+  }
+
+  /** Every answer the SDK receives is checked against openapi.yaml too. */
+  private static okhttp3.Response conforming(Interceptor.Chain chain) throws IOException {
+    okhttp3.Response response = chain.proceed(chain.request());
+    Map<String, String> headers = new HashMap<>();
+    response.headers().forEach(header -> headers.put(header.getFirst(), header.getSecond()));
+    byte[] body = response.peekBody(Long.MAX_VALUE).bytes();
+    TestService.await(service.conformance.check(chain.request().method(), chain.request().url().encodedPath(),
+      response.code(), headers, body.length == 0 ? null : Buffer.buffer(body)));
+    return response;
   }
 
   private static LongRunningOperation operation(LongRunningOperationStatus status, String statusDetail,

@@ -35,17 +35,22 @@ public final class TestService {
   public final TestTokens tokens;
   public final TestDatabase database;
   public final int port;
+  /** What checks this service's answers against openapi.yaml, for clients other than {@link #request}'s. */
+  public final ContractConformance conformance;
   private final Vertx vertx;
   private final WebClient client;
   private final String deployment;
 
-  private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, int port, String deployment) {
+  private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, int port, String deployment,
+                      ContractConformance conformance) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.database = database;
     this.port = port;
     this.deployment = deployment;
+    this.conformance = conformance;
     this.client = WebClient.create(vertx);
+    conformance.enforce(client);
   }
 
   public static Future<TestService> start(Vertx vertx) {
@@ -69,11 +74,8 @@ public final class TestService {
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
       return Application.deploy(vertx, AppConfig.from(env))
-        .compose(deployment -> Application.loadContract(vertx).map(contract -> {
-          TestService service = new TestService(vertx, tokens, database, port, deployment);
-          ContractConformance.enforce(service.client, contract, ResponseValidator.create(vertx, contract));
-          return service;
-        }));
+        .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
+          port, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)))));
     });
   }
 
