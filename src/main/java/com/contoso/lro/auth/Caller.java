@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
  */
 public record Caller(String oid, Optional<String> userPrincipalName, Optional<String> preferredUsername,
                      Set<String> scopes, Set<String> roles) {
+
+  private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
   static Caller fromClaims(JsonObject claims) {
     return new Caller(
@@ -37,11 +40,22 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
     return claims.getValue(name) instanceof String value ? Optional.of(value) : Optional.empty();
   }
 
-  /** Whether {@code name} names this caller: its object id, or its user principal or sign-in name, in any case. */
+  /**
+   * Whether {@code name} names this caller, in any case: an object id names it only as its oid, any
+   * other name as its user principal or sign-in name. A sign-in name that happens to be shaped like
+   * someone else's object id must not make that someone the caller.
+   */
   public boolean isNamedBy(String name) {
-    return name.equalsIgnoreCase(oid)
-      || userPrincipalName.filter(name::equalsIgnoreCase).isPresent()
+    if (OBJECT_ID.matcher(name).matches()) {
+      return name.equalsIgnoreCase(oid);
+    }
+    return userPrincipalName.filter(name::equalsIgnoreCase).isPresent()
       || preferredUsername.filter(name::equalsIgnoreCase).isPresent();
+  }
+
+  /** Whether {@code name} is shaped like an Entra object id (a GUID). */
+  public static boolean isObjectId(String name) {
+    return OBJECT_ID.matcher(name).matches();
   }
 
   /** An app-only token: application roles and no delegated scopes, so there is no signed-in user. */

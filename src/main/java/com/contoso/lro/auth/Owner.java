@@ -3,8 +3,7 @@ package com.contoso.lro.auth;
 /**
  * Whose operations a request acts on.
  *
- * @param id   the owner's object id, lowercase: the key of every stored operation
- * @param self whether the owner is the caller; otherwise the request needs an {@code .All} permission
+ * @param id the owner's object id, lowercase: the key of every stored operation
  */
-public record Owner(String id, boolean self) {
+public record Owner(String id) {
 }

@@ -3,6 +3,7 @@ package com.contoso.lro.http;
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.auth.Owner;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -16,31 +17,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Decides whose operations a request acts on, and whether the caller may: by the permissions the
  * contract lists under {@code x-permissions}, before the request is validated, so that a caller
  * without the right permission learns nothing more. Asking for another user's item without the
- * permission is a 404, which does not reveal that the item exists.
+ * permission to read it is a 404, which does not reveal that the item exists; a caller who may read
+ * it but not change it is told so (403).
  */
 public final class PermissionCheck implements Handler<RoutingContext> {
 
   private static final String OWNER = "owner";
   private static final String USER_ID = "{userId}";
   private static final String ITEM_ID = "{longRunningOperationId}";
-  private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
   private final OpenAPIContract contract;
   private final int baseSegments;
   private final Map<String, Access> accessByOperation;
+  /** The permissions that let a caller read another user's operations: to anyone else they are hidden. */
+  private final Required othersReaders;
 
   public PermissionCheck(OpenAPIContract contract) {
     this.contract = contract;
     this.baseSegments = segments(ApiRouter.basePath(contract)).size();
     this.accessByOperation = contract.operations().stream()
       .collect(Collectors.toMap(Operation::getOperationId, PermissionCheck::access));
+    this.othersReaders = contract.operations().stream()
+      .filter(operation -> operation.getHttpMethod() == HttpMethod.GET)
+      .map(operation -> accessByOperation.get(operation.getOperationId()).others())
+      .reduce(new Required(List.of(), List.of()), Required::union);
   }
 
   /** Whose operations the request acts on, once this handler let it through. */
@@ -52,8 +59,8 @@ public final class PermissionCheck implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Operation operation = ContractOperations.of(ctx, contract);
     if (operation == null) {
-      // The router can still match what the contract cannot name (a trailing slash): refuse it
-      // rather than serve it unchecked.
+      // The router can still match what the contract cannot name (e.g. a trailing slash after a
+      // fixed path): refuse it rather than serve it unchecked.
       ctx.fail(contract.findPath(ctx.normalizedPath()) == null
         ? ApiException.of(404, "The requested resource does not exist.")
         : ApiException.of(405, "The method is not allowed on this resource."));
@@ -72,16 +79,18 @@ public final class PermissionCheck implements Handler<RoutingContext> {
     }
     List<String> granting = caller.appOnly() ? required.application() : required.delegated();
     if (!caller.hasAnyPermission(granting)) {
-      ctx.fail(!self && access.item()
+      boolean hidden = !self && access.item()
+        && !caller.hasAnyPermission(caller.appOnly() ? othersReaders.application() : othersReaders.delegated());
+      ctx.fail(hidden
         ? ApiException.itemNotFound()
         : ApiException.accessDenied("This request needs one of these permissions: " + String.join(", ", granting) + "."));
       return;
     }
-    if (!self && !OBJECT_ID.matcher(userId.get()).matches()) {
+    if (!self && !Caller.isObjectId(userId.get())) {
       ctx.fail(ApiException.of(404, "User '" + userId.get() + "' was not found: address other users by object id."));
       return;
     }
-    ctx.put(OWNER, new Owner(self ? caller.oid() : userId.get().toLowerCase(Locale.ROOT), self));
+    ctx.put(OWNER, new Owner(self ? caller.oid() : userId.get().toLowerCase(Locale.ROOT)));
     ctx.next();
   }
 
@@ -119,5 +128,9 @@ public final class PermissionCheck implements Handler<RoutingContext> {
   }
 
   private record Required(List<String> delegated, List<String> application) {
+    Required union(Required other) {
+      return new Required(Stream.concat(delegated.stream(), other.delegated.stream()).distinct().toList(),
+        Stream.concat(application.stream(), other.application.stream()).distinct().toList());
+    }
   }
 }

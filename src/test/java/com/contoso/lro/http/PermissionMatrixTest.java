@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Graph's permissions for every call, grant and target, as issue 3 states them: reads of one's own
  * operations need any UserAuthenticationMethod permission, of another user's a .All one; writes need
  * ReadWrite on one's own and ReadWrite.All on anyone's; app-only tokens act on /users/{id} only; and
- * another user's item is a 404 to whoever may not see it.
+ * another user's item is a 404 to whoever may not read it.
  */
 class PermissionMatrixTest extends ServiceTest {
 
@@ -93,7 +93,9 @@ class PermissionMatrixTest extends ServiceTest {
     if (grant.permissions().stream().anyMatch(needed::contains)) {
       return call.success;
     }
-    return !self && call.item ? 404 : 403;
+    // Another user's item is hidden from whoever may not read it; one who may read it is told no.
+    boolean hidden = !self && call.item && grant.permissions().stream().noneMatch(READ_OTHERS::contains);
+    return hidden ? 404 : 403;
   }
 
   @ParameterizedTest(name = "{0} {2} on {1} → {3}")

@@ -213,6 +213,26 @@ class ListOperationsTest extends ServiceTest {
   }
 
   @Test
+  void a_skip_sent_along_with_a_skiptoken_is_ignored_as_the_first_page_used_it() {
+    Token user = service.tokens.user();
+    List<Stored> rows = numbered(10);
+    insert(user.oid(), rows);
+    String token = user.sign();
+    String nextLink = ok(list(token, "$skip", "3", "$top", "4")).getString("@odata.nextLink");
+
+    JsonObject second = ok(get(token, nextLink.substring(nextLink.indexOf("/beta/")) + "&$skip=2"));
+
+    assertThat(ids(second)).isEqualTo(newestFirst(rows).subList(7, 10));
+  }
+
+  @Test
+  void a_skip_beyond_the_largest_integer_is_a_400_not_a_silent_wrap() {
+    JsonObject error = badRequest(list(service.tokens.user().sign(), "$skip", "4294967296"));
+
+    assertThat(error.getString("message")).contains("$skip");
+  }
+
+  @Test
   void a_negative_skip_is_a_400_naming_skip() {
     JsonObject error = badRequest(list(service.tokens.user().sign(), "$skip", "-1"));
 
