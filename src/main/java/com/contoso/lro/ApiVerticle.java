@@ -52,8 +52,9 @@ public final class ApiVerticle extends VerticleBase {
       .using(vertx)
       .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
-    OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC());
-    OperationsHandler operations = new OperationsHandler(service, links);
+    OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
+      config.retryAfterMaxSeconds());
+    OperationsHandler operations = new OperationsHandler(service, links, vertx);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))
       .listen();

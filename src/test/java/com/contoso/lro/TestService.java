@@ -40,15 +40,19 @@ public final class TestService {
   private final Vertx vertx;
   private final WebClient client;
   private final String deployment;
+  private final Map<String, String> env;
+  private final boolean ownsDatabase;
 
-  private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, int port, String deployment,
-                      ContractConformance conformance) {
+  private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, Map<String, String> env, String deployment,
+                      ContractConformance conformance, boolean ownsDatabase) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.database = database;
-    this.port = port;
+    this.env = Map.copyOf(env);
+    this.port = Integer.parseInt(env.get("HTTP_PORT"));
     this.deployment = deployment;
     this.conformance = conformance;
+    this.ownsDatabase = ownsDatabase;
     this.client = WebClient.create(vertx);
     conformance.enforce(client);
   }
@@ -64,24 +68,39 @@ public final class TestService {
 
   /** @param tokens the keys to trust, for tests that publish them elsewhere than the default JWKS file */
   public static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides) {
-    int port = freePort();
     return TestDatabase.create(vertx).compose(database -> {
       Map<String, String> env = new HashMap<>(database.env());
-      env.put("HTTP_PORT", String.valueOf(port));
+      env.put("HTTP_PORT", String.valueOf(freePort()));
       env.put("HTTP_INSTANCES", "2");
       env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
       env.put("AUTH_ISSUER", TestTokens.ISSUER);
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
-      return Application.deploy(vertx, AppConfig.from(env))
-        .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
-          port, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)))));
+      return deploy(vertx, tokens, database, env, true);
     });
+  }
+
+  /**
+   * A second instance of the same service: its own Vert.x and port, the same database and keys, as
+   * users scale it out. Stopping it leaves the database to this instance.
+   */
+  public Future<TestService> another(Vertx otherVertx) {
+    Map<String, String> otherEnv = new HashMap<>(env);
+    otherEnv.put("HTTP_PORT", String.valueOf(freePort()));
+    return deploy(otherVertx, tokens, database, otherEnv, false);
+  }
+
+  private static Future<TestService> deploy(Vertx vertx, TestTokens tokens, TestDatabase database,
+                                            Map<String, String> env, boolean ownsDatabase) {
+    return Application.deploy(vertx, AppConfig.from(env))
+      .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
+        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase)));
   }
 
   public Future<Void> stop() {
     client.close();
-    return vertx.undeploy(deployment).eventually(database::drop);
+    Future<Void> undeployed = vertx.undeploy(deployment);
+    return ownsDatabase ? undeployed.eventually(database::drop) : undeployed;
   }
 
   /** A request to this service; {@code path} starts at the root, e.g. {@link #OPERATIONS}. */

@@ -44,6 +44,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, "itemNotFound", "The operation does not exist.", null, Map.of());
   }
 
+  /** An If-Match that names another version than the operation has: Graph's code for a stale ETag. */
+  public static ApiException resourceModified() {
+    return new ApiException(412, "resourceModified",
+      "The operation has changed since the ETag given in If-Match: read it again.", null, Map.of());
+  }
+
+  public static ApiException conflict(String message, String target) {
+    return new ApiException(409, "conflict", message, target, Map.of());
+  }
+
   public static ApiException accessDenied(String message) {
     return new ApiException(403, "accessDenied", message, null, Map.of());
   }

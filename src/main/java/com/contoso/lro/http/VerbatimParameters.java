@@ -55,12 +55,16 @@ final class VerbatimParameters {
     };
   }
 
-  /** The value as Vert.x decoded it; a repeated query option is joined as a form-style list. */
+  /** The value as Vert.x decoded it; a repeated query option or header is joined into one list. */
   private static String raw(RoutingContext ctx, Parameter parameter) {
     return switch (parameter.getIn()) {
       case COOKIE -> ctx.request().getCookie(parameter.getName()) == null ? null
         : ctx.request().getCookie(parameter.getName()).getValue();
-      case HEADER -> ctx.request().getHeader(parameter.getName());
+      case HEADER -> {
+        // RFC 9110 5.3: repeated field lines are one comma-separated list.
+        List<String> lines = ctx.request().headers().getAll(parameter.getName());
+        yield lines.isEmpty() ? null : String.join(", ", lines);
+      }
       case PATH -> ctx.pathParam(parameter.getName());
       case QUERY -> {
         List<String> values = ctx.queryParam(parameter.getName());

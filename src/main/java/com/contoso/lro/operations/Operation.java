@@ -4,7 +4,16 @@ import com.contoso.lro.contract.model.LongRunningOperationStatus;
 
 import java.time.OffsetDateTime;
 
-/** One stored operation, owned by the user whose token's {@code oid} created it. */
+/**
+ * One stored operation, owned by the user it was created for.
+ *
+ * @param version bumped by every real change; the ETag
+ */
 public record Operation(String ownerId, String id, OffsetDateTime createdDateTime, OffsetDateTime lastActionDateTime,
-                        LongRunningOperationStatus status, String statusDetail, String resourceLocation) {
+                        LongRunningOperationStatus status, String statusDetail, String resourceLocation, long version) {
+
+  /** succeeded and failed are final: nothing moves them any more. */
+  public boolean isFinal() {
+    return status == LongRunningOperationStatus.SUCCEEDED || status == LongRunningOperationStatus.FAILED;
+  }
 }

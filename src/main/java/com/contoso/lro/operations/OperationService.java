@@ -15,11 +15,13 @@ import org.openapitools.jackson.nullable.JsonNullable;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -37,11 +39,26 @@ public final class OperationService {
   private final OperationStore store;
   private final PageTokens pageTokens;
   private final Clock clock;
+  private final int retryAfterMaxSeconds;
 
-  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock) {
+  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock, int retryAfterMaxSeconds) {
     this.store = store;
     this.pageTokens = pageTokens;
     this.clock = clock;
+    this.retryAfterMaxSeconds = retryAfterMaxSeconds;
+  }
+
+  /**
+   * When a client polling an operation that is not final should look again: one second, plus one
+   * for every ten seconds of the operation's age, at most RETRY_AFTER_MAX_SECONDS. Young operations
+   * often finish fast; old ones are rarely worth polling every second. None for a final operation.
+   */
+  public OptionalInt retryAfterSeconds(Operation operation) {
+    if (operation.isFinal()) {
+      return OptionalInt.empty();
+    }
+    long ageSeconds = Math.max(0, Duration.between(operation.createdDateTime(), OffsetDateTime.now(clock)).toSeconds());
+    return OptionalInt.of((int) Math.min(retryAfterMaxSeconds, 1 + ageSeconds / 10));
   }
 
   /** What a list asks for: the query options of the contract, validated. */
@@ -72,23 +89,30 @@ public final class OperationService {
       lastAction,
       status(body.getStatus()),
       body.getStatusDetail(),
-      body.getResourceLocation() == null ? null : body.getResourceLocation().toString()));
+      body.getResourceLocation() == null ? null : body.getResourceLocation().toString(),
+      1));
   }
 
   public Future<Operation> get(Owner owner, String id) {
     return store.find(owner.id(), id).compose(OperationService::found);
   }
 
-  /** Graph's merge semantics: only the properties present change. */
-  public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body) {
+  /**
+   * Graph's merge semantics: only the properties present change. The status follows the lifecycle:
+   * notStarted → running → succeeded | failed (or straight to a final one); running → running
+   * reports progress; succeeded and failed are final. A real change moves lastActionDateTime (to now,
+   * unless the body sets it) and the version; an update that changes nothing moves neither.
+   */
+  public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body,
+                                  Optional<Precondition> ifMatch) {
     if (body.getId() != null) {
       return readOnly("id");
     }
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
     }
-    OffsetDateTime lastAction = body.getLastActionDateTime() == null ? now() : utcMillis(body.getLastActionDateTime());
-    if (lastAction.getYear() > LAST_YEAR) {
+    OffsetDateTime lastAction = body.getLastActionDateTime() == null ? null : utcMillis(body.getLastActionDateTime());
+    if (lastAction != null && lastAction.getYear() > LAST_YEAR) {
       return tooLate();
     }
     JsonNullable<URI> location = body.getResourceLocation_JsonNullable();
@@ -98,13 +122,37 @@ public final class OperationService {
       location.isPresent()
         ? JsonNullable.of(location.get() == null ? null : location.get().toString())
         : JsonNullable.undefined(),
-      lastAction);
-    return store.update(owner.id(), id, changes).compose(OperationService::found);
+      lastAction,
+      now());
+    Long[] versions = ifMatch.map(Precondition::versionsOrNull).orElse(null);
+    return store.update(owner.id(), id, changes, versions).compose(updated -> updated.isPresent()
+      ? Future.succeededFuture(updated.get())
+      : store.find(owner.id(), id).compose(current -> Future.failedFuture(refusal(current, ifMatch, changes))));
   }
 
-  public Future<Void> delete(Owner owner, String id) {
-    return store.delete(owner.id(), id)
-      .compose(deleted -> deleted ? Future.succeededFuture() : Future.failedFuture(ApiException.itemNotFound()));
+  /** Why an update found nothing to change: no such operation, another version, or a refused move. */
+  private static ApiException refusal(Optional<Operation> current, Optional<Precondition> ifMatch,
+                                      OperationChanges changes) {
+    if (current.isEmpty()) {
+      return ApiException.itemNotFound();
+    }
+    if (ifMatch.isPresent() && !ifMatch.get().matches(current.get().version())) {
+      return ApiException.resourceModified();
+    }
+    String from = current.get().status().getValue();
+    String to = changes.status().map(LongRunningOperationStatus::getValue).orElse(from);
+    return ApiException.conflict("The status cannot move from " + from + " to " + to + ": "
+      + (current.get().isFinal() ? "succeeded and failed are final." : "an operation never moves back to notStarted."),
+      "status");
+  }
+
+  public Future<Void> delete(Owner owner, String id, Optional<Precondition> ifMatch) {
+    return store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
+      .compose(deleted -> deleted
+        ? Future.succeededFuture()
+        : store.find(owner.id(), id).compose(current -> Future.failedFuture(current.isEmpty()
+          ? ApiException.itemNotFound()
+          : ApiException.resourceModified())));
   }
 
   public Future<Long> count(Owner owner, String filter, String search) {

@@ -25,23 +25,40 @@ import java.util.stream.StreamSupport;
 public final class OperationStore {
 
   private static final String COLUMNS =
-    "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location";
+    "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location, version";
 
-  private static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 
   private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
 
-  /** Only what the update names changes; a flag tells "set to null" from "leave as it is". */
-  private static final String UPDATE = """
-    UPDATE operations SET
-      status = coalesce($3, status),
-      status_detail = CASE WHEN $4 THEN $5 ELSE status_detail END,
-      resource_location = CASE WHEN $6 THEN $7 ELSE resource_location END,
-      last_action_date_time = $8
-    WHERE owner_id = $1 AND id = $2
-    RETURNING\s""" + COLUMNS;
+  /** Whether an update changes anything: only a real change moves lastActionDateTime and the version. */
+  private static final String CHANGED = """
+    (($3::text IS NOT NULL AND $3 <> o.status)
+      OR ($4 AND $5 IS DISTINCT FROM o.status_detail)
+      OR ($6 AND $7 IS DISTINCT FROM o.resource_location)
+      OR ($8::timestamptz IS NOT NULL AND $8 <> o.last_action_date_time))""";
 
-  private static final String DELETE = "DELETE FROM operations WHERE owner_id = $1 AND id = $2";
+  /**
+   * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
+   * lifecycle and If-Match are conditions of the same statement, so that two concurrent updates
+   * cannot both pass them: the second re-reads the row the first wrote.
+   */
+  private static final String UPDATE = """
+    UPDATE operations o SET
+      status = coalesce($3, o.status),
+      status_detail = CASE WHEN $4 THEN $5 ELSE o.status_detail END,
+      resource_location = CASE WHEN $6 THEN $7 ELSE o.resource_location END,
+      last_action_date_time = CASE WHEN %1$s THEN coalesce($8, $9) ELSE o.last_action_date_time END,
+      version = o.version + CASE WHEN %1$s THEN 1 ELSE 0 END
+    WHERE o.owner_id = $1 AND o.id = $2
+      AND ($10::bigint[] IS NULL OR o.version = ANY($10))
+      AND ($3::text IS NULL OR $3 = o.status
+        OR (o.status = 'notStarted' AND $3 <> 'notStarted')
+        OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
+    RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1");
+
+  private static final String DELETE =
+    "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
   private final Pool pool;
   private final PreparedQuery<RowSet<Row>> insert;
@@ -74,7 +91,11 @@ public final class OperationStore {
     return selectOne.execute(Tuple.of(ownerId, id)).map(OperationStore::first);
   }
 
-  Future<Optional<Operation>> update(String ownerId, String id, OperationChanges changes) {
+  /**
+   * The operation as updated, or empty when it is absent, its version is not one {@code ifMatch}
+   * names, or the status move is not allowed: the caller tells which by reading it again.
+   */
+  Future<Optional<Operation>> update(String ownerId, String id, OperationChanges changes, Long[] ifMatch) {
     return update.execute(Tuple.from(new Object[] {
       ownerId,
       id,
@@ -83,13 +104,15 @@ public final class OperationStore {
       changes.statusDetail().orElse(null),
       changes.resourceLocation().isPresent(),
       changes.resourceLocation().orElse(null),
-      changes.lastActionDateTime()
+      changes.lastActionDateTime(),
+      changes.now(),
+      ifMatch
     })).map(OperationStore::first);
   }
 
-  /** Whether there was such an operation to delete. */
-  Future<Boolean> delete(String ownerId, String id) {
-    return delete.execute(Tuple.of(ownerId, id)).map(result -> result.rowCount() > 0);
+  /** Whether an operation with one of the {@code ifMatch} versions (null: any) was there to delete. */
+  Future<Boolean> delete(String ownerId, String id, Long[] ifMatch) {
+    return delete.execute(Tuple.of(ownerId, id, ifMatch)).map(result -> result.rowCount() > 0);
   }
 
   /**
@@ -160,6 +183,7 @@ public final class OperationStore {
       row.getOffsetDateTime("last_action_date_time"),
       LongRunningOperationStatus.fromValue(row.getString("status")),
       row.getString("status_detail"),
-      row.getString("resource_location"));
+      row.getString("resource_location"),
+      row.getLong("version"));
   }
 }

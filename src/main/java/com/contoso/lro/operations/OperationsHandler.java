@@ -9,13 +9,18 @@ import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Optional;
 
 /**
  * The HTTP face of the operations: one method per operationId of the contract. The three roots
@@ -28,10 +33,12 @@ public final class OperationsHandler implements OperationsApi {
 
   private final OperationService service;
   private final GraphLinks links;
+  private final ChangeWaiters waiters;
 
-  public OperationsHandler(OperationService service, GraphLinks links) {
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx) {
     this.service = service;
     this.links = links;
+    this.waiters = new ChangeWaiters(vertx);
   }
 
   // ---- list: GET .../authentication/operations
@@ -94,53 +101,58 @@ public final class OperationsHandler implements OperationsApi {
   // ---- get: GET .../authentication/operations/{id}
 
   @Override
-  public void getMyOperation(RoutingContext ctx, String id, List<String> select, List<String> expand) {
-    get(ctx, id, select);
+  public void getMyOperation(RoutingContext ctx, String id, List<String> select, List<String> expand,
+                    String prefer, String ifNoneMatch) {
+    get(ctx, id, select, prefer, ifNoneMatch);
   }
 
   @Override
-  public void getOperation(RoutingContext ctx, String id, List<String> select, List<String> expand) {
-    get(ctx, id, select);
+  public void getOperation(RoutingContext ctx, String id, List<String> select, List<String> expand,
+                    String prefer, String ifNoneMatch) {
+    get(ctx, id, select, prefer, ifNoneMatch);
   }
 
   @Override
-  public void getUserOperation(RoutingContext ctx, String userId, String id, List<String> select, List<String> expand) {
-    get(ctx, id, select);
+  public void getUserOperation(RoutingContext ctx, String userId, String id, List<String> select, List<String> expand,
+                    String prefer, String ifNoneMatch) {
+    get(ctx, id, select, prefer, ifNoneMatch);
   }
 
   // ---- update: PATCH .../authentication/operations/{id}
 
   @Override
-  public void updateMyOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer) {
-    update(ctx, id, body, prefer);
+  public void updateMyOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer,
+                    String ifMatch) {
+    update(ctx, id, body, prefer, ifMatch);
   }
 
   @Override
-  public void updateOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer) {
-    update(ctx, id, body, prefer);
+  public void updateOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer,
+                    String ifMatch) {
+    update(ctx, id, body, prefer, ifMatch);
   }
 
   @Override
   public void updateUserOperation(RoutingContext ctx, String userId, String id, LongRunningOperationUpdate body,
-                                  String prefer) {
-    update(ctx, id, body, prefer);
+                                  String prefer, String ifMatch) {
+    update(ctx, id, body, prefer, ifMatch);
   }
 
   // ---- delete: DELETE .../authentication/operations/{id}
 
   @Override
-  public void deleteMyOperation(RoutingContext ctx, String id) {
-    delete(ctx, id);
+  public void deleteMyOperation(RoutingContext ctx, String id, String ifMatch) {
+    delete(ctx, id, ifMatch);
   }
 
   @Override
-  public void deleteOperation(RoutingContext ctx, String id) {
-    delete(ctx, id);
+  public void deleteOperation(RoutingContext ctx, String id, String ifMatch) {
+    delete(ctx, id, ifMatch);
   }
 
   @Override
-  public void deleteUserOperation(RoutingContext ctx, String userId, String id) {
-    delete(ctx, id);
+  public void deleteUserOperation(RoutingContext ctx, String userId, String id, String ifMatch) {
+    delete(ctx, id, ifMatch);
   }
 
   // ---- the implementations
@@ -160,6 +172,7 @@ public final class OperationsHandler implements OperationsApi {
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
+        .putHeader(HttpHeaders.ETAG, Precondition.etag(1))
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
         .end(created.json()))
       .onFailure(ctx::fail);
@@ -171,29 +184,66 @@ public final class OperationsHandler implements OperationsApi {
       .onFailure(ctx::fail);
   }
 
-  private void get(RoutingContext ctx, String id, List<String> select) {
-    service.get(PermissionCheck.owner(ctx), id)
-      .map(operation -> entity(ctx, operation, select).encode())
-      .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
-      .onFailure(ctx::fail);
+  /**
+   * With {@code Prefer: wait=N}, an operation that is not final is answered when it changes or is
+   * deleted, or after N seconds, whichever comes first; a final one at once.
+   */
+  private void get(RoutingContext ctx, String id, List<String> select, String prefer, String ifNoneMatch) {
+    Owner owner = PermissionCheck.owner(ctx);
+    OptionalInt wait = Preferences.waitSeconds(prefer);
+    if (wait.isEmpty()) {
+      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, ifNoneMatch)).onFailure(ctx::fail);
+      return;
+    }
+    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id);
+    ctx.response().closeHandler(clientGone -> waiter.stop());
+    service.get(owner, id)
+      .compose(first -> first.isFinal()
+        ? Future.succeededFuture(first)
+        : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt())).compose(woken -> service.get(owner, id))
+          .andThen(waited -> ctx.response().putHeader("Preference-Applied", "wait=" + wait.getAsInt())))
+      .onComplete(answer -> {
+        waiter.stop();
+        if (ctx.response().closed()) {
+          return;
+        }
+        if (answer.succeeded()) {
+          respond(ctx, answer.result(), select, ifNoneMatch);
+        } else {
+          ctx.fail(answer.cause());
+        }
+      });
   }
 
-  private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer) {
+  private void respond(RoutingContext ctx, Operation operation, List<String> select, String ifNoneMatch) {
+    ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(operation.version()));
+    Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
+    if (unlessMatching.isPresent() && unlessMatching.get().matches(operation.version())) {
+      ctx.response().setStatusCode(304).end();
+      return;
+    }
+    service.retryAfterSeconds(operation)
+      .ifPresent(seconds -> ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds)));
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select).encode());
+  }
+
+  private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
-    service.update(PermissionCheck.owner(ctx), id, body)
-      .map(updated -> minimal ? null : entity(ctx, updated, List.of()).encode())
-      .onSuccess(json -> {
+    service.update(PermissionCheck.owner(ctx), id, body, Precondition.parse(ifMatch, false))
+      .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of()).encode()))
+      .onSuccess(updated -> {
+        ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
         if (minimal) {
           ctx.response().setStatusCode(204).putHeader("Preference-Applied", "return=minimal").end();
         } else {
-          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json);
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(updated.json());
         }
       })
       .onFailure(ctx::fail);
   }
 
-  private void delete(RoutingContext ctx, String id) {
-    service.delete(PermissionCheck.owner(ctx), id)
+  private void delete(RoutingContext ctx, String id, String ifMatch) {
+    service.delete(PermissionCheck.owner(ctx), id, Precondition.parse(ifMatch, false))
       .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }
@@ -216,7 +266,8 @@ public final class OperationsHandler implements OperationsApi {
 
   /** The entity through the generated model, cut to $select (id always stays), as Graph does. */
   private static JsonObject item(Operation operation, List<String> select) {
-    JsonObject json = JsonObject.mapFrom(new LongRunningOperation(operation.id(), null, operation.createdDateTime())
+    JsonObject json = JsonObject.mapFrom(new LongRunningOperation(operation.id(), null,
+      Precondition.etag(operation.version()), operation.createdDateTime())
       .atOdataType(LongRunningOperation.AtOdataTypeEnum._MICROSOFT_GRAPH_LONG_RUNNING_OPERATION)
       .lastActionDateTime(operation.lastActionDateTime())
       .status(operation.status())
@@ -231,5 +282,9 @@ public final class OperationsHandler implements OperationsApi {
 
   /** A response rendered before any byte is sent, so that a rendering failure still becomes an error body. */
   private record Created(String location, String json) {
+  }
+
+  /** The same, for an update: the body is null when the client preferred none. */
+  private record Updated(long version, String json) {
   }
 }

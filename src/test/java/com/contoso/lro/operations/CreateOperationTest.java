@@ -39,8 +39,8 @@ class CreateOperationTest extends ServiceTest {
     JsonObject body = response.bodyAsJsonObject();
     String id = body.getString("id");
     assertThat(UUID.fromString(id).toString()).isEqualTo(id);
-    assertThat(body.fieldNames()).containsExactlyInAnyOrder("@odata.context", "@odata.type", "id", "createdDateTime",
-      "lastActionDateTime", "status", "statusDetail", "resourceLocation");
+    assertThat(body.fieldNames()).containsExactlyInAnyOrder("@odata.context", "@odata.type", "@odata.etag", "id",
+      "createdDateTime", "lastActionDateTime", "status", "statusDetail", "resourceLocation");
     assertThat(body.getString("@odata.type")).isEqualTo("#microsoft.graph.longRunningOperation");
     assertThat(body.getString("@odata.context")).isEqualTo("http://localhost:" + service.port
       + "/beta/$metadata#users('" + user.oid() + "')/authentication/operations/$entity");

@@ -38,8 +38,8 @@ class GetAndDeleteOperationTest extends ServiceTest {
     JsonObject body = service.call(GET, OPERATIONS + id + "?$select=status,lastActionDateTime", token, null)
       .bodyAsJsonObject();
 
-    assertThat(body.fieldNames()).containsExactlyInAnyOrder("@odata.context", "@odata.type", "id", "status",
-      "lastActionDateTime");
+    assertThat(body.fieldNames()).containsExactlyInAnyOrder("@odata.context", "@odata.type", "@odata.etag", "id",
+      "status", "lastActionDateTime");
   }
 
   @Test

@@ -119,7 +119,7 @@ class UpdateOperationTest extends ServiceTest {
   void the_lowercase_notstarted_is_accepted_and_stored_as_notStarted() {
     var user = service.tokens.user();
     String token = user.sign();
-    String id = create(token).getString("id");
+    String id = service.create(token, new JsonObject()).bodyAsJsonObject().getString("id");
 
     assertThat(patch(token, id, new JsonObject().put("status", "notstarted")).bodyAsJsonObject().getString("status"))
       .isEqualTo("notStarted");

@@ -1,0 +1,47 @@
+package com.contoso.lro;
+
+import com.contoso.lro.auth.TrustedKeys;
+import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.ChangeListener;
+import com.contoso.lro.db.Migrations;
+import com.contoso.lro.db.ServiceSecrets;
+import com.contoso.lro.operations.query.PageTokens;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+
+/**
+ * One instance of the service. Starts in order: schema, the change listener, shared secrets,
+ * contract, keys, then one API verticle per event loop as its children; undeploying it stops them
+ * all and the listener's connection.
+ */
+public final class ServiceVerticle extends VerticleBase {
+
+  private final AppConfig config;
+  private PgSubscriber changes;
+
+  public ServiceVerticle(AppConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Migrations.apply(vertx, config.database())
+      .compose(migrated -> ChangeListener.start(vertx, config.database().connect()))
+      .compose(listening -> {
+        changes = listening;
+        return ServiceSecrets.pageTokenKey(vertx, config.database().connect());
+      })
+      .compose(pageTokenKey -> Application.loadContract(vertx)
+        .compose(contract -> TrustedKeys.load(vertx, config.auth())
+          .compose(keys -> vertx.deployVerticle(
+            () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey)),
+            new DeploymentOptions().setInstances(config.httpInstances())))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return changes == null ? Future.succeededFuture() : changes.close();
+  }
+}

@@ -1,0 +1,64 @@
+package com.contoso.lro.operations;
+
+import com.contoso.lro.db.ChangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Requests that wait for an operation to change, each woken by the event bus or its own timer. */
+final class ChangeWaiters {
+
+  /** Requests waiting in this process now: freed when answered or when their client goes. */
+  private static final AtomicInteger WAITING = new AtomicInteger();
+
+  private final Vertx vertx;
+
+  ChangeWaiters(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  static int waiting() {
+    return WAITING.get();
+  }
+
+  /** Starts listening for a change of the operation: before reading it, so that no change slips between. */
+  Waiter watch(String ownerId, String id) {
+    return new Waiter(ownerId, id);
+  }
+
+  final class Waiter {
+    private final Promise<Void> changed = Promise.promise();
+    private final MessageConsumer<Object> consumer;
+    private long timer = -1;
+    private boolean stopped;
+
+    private Waiter(String ownerId, String id) {
+      consumer = vertx.eventBus().localConsumer(ChangeListener.address(ownerId, id), change -> changed.tryComplete());
+      WAITING.incrementAndGet();
+    }
+
+    /** Completes when the operation changes or is deleted, or when {@code most} has passed. */
+    Future<Void> changeWithin(Duration most) {
+      timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete());
+      return changed.future();
+    }
+
+    /** Frees the waiter: its consumer and its timer. Safe to call more than once. */
+    void stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      WAITING.decrementAndGet();
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      consumer.unregister();
+      changed.tryComplete();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package com.contoso.lro.operations;
+
+import com.contoso.lro.TestService;
+import com.contoso.lro.config.AppConfig.DatabaseConfig;
+import com.contoso.lro.db.ChangeListener;
+import com.contoso.lro.TestTokens.Token;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static com.contoso.lro.TestService.await;
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GET with Prefer: wait=N instead of polling, on one instance and across two that share a database:
+ * a final operation answers at once; another is held until it changes, is deleted or N seconds pass.
+ */
+@ExtendWith(VertxExtension.class)
+class WaitTest {
+
+  private static final String OPERATIONS = "/beta/me/authentication/operations/";
+
+  private static TestService first;
+  private static TestService second;
+  private static Vertx secondVertx;
+
+  @BeforeAll
+  static void start(Vertx vertx, VertxTestContext test) {
+    secondVertx = Vertx.vertx();
+    TestService.start(vertx)
+      .compose(started -> {
+        first = started;
+        return first.another(secondVertx);
+      })
+      .onComplete(test.succeeding(started -> {
+        second = started;
+        test.completeNow();
+      }));
+  }
+
+  /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */
+  @AfterAll
+  static void stop() {
+    await(second.stop());
+    await(secondVertx.close());
+    await(first.stop());
+  }
+
+  @Test
+  void a_final_operation_is_answered_at_once_without_preference_applied() {
+    String token = first.tokens.user().sign();
+    String id = first.create(token, new JsonObject().put("status", "succeeded")).bodyAsJsonObject().getString("id");
+
+    HttpResponse<Buffer> response = waitFor(first, token, id, "wait=60");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Preference-Applied")).isNull();
+  }
+
+  @Test
+  void a_running_operation_is_held_until_it_changes_and_then_answered_with_its_new_state() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=30");
+    awaitWaiters(1);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "succeeded"));
+    HttpResponse<Buffer> response = await(waiting);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("succeeded");
+    assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=30");
+  }
+
+  @Test
+  void a_change_served_by_one_instance_wakes_a_waiter_on_the_other() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(second, token, id, "wait=30");
+    awaitWaiters(1);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("statusDetail", "half way"));
+    HttpResponse<Buffer> response = await(waiting);
+
+    assertThat(response.bodyAsJsonObject().getString("statusDetail")).isEqualTo("half way");
+    assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=30");
+  }
+
+  @Test
+  void a_wait_without_a_change_ends_after_n_seconds_with_the_current_state() {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    HttpResponse<Buffer> response = waitFor(first, token, id, "wait=1");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("running");
+    assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=1");
+  }
+
+  @Test
+  void an_operation_deleted_while_waited_on_answers_404() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=30");
+    awaitWaiters(1);
+    first.call(DELETE, OPERATIONS + id, token, null);
+
+    assertThat(await(waiting).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void a_wait_longer_than_60_seconds_is_held_for_60_at_most() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=600");
+    awaitWaiters(1);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "failed"));
+
+    assertThat(await(waiting).getHeader("Preference-Applied")).isEqualTo("wait=60");
+  }
+
+  @Test
+  void a_client_that_goes_away_while_waiting_frees_its_waiter(Vertx vertx) throws Exception {
+    Token user = first.tokens.user();
+    String id = running(first, user.sign());
+    NetSocket socket = await(vertx.createNetClient().connect(first.port, "127.0.0.1"));
+
+    socket.write("GET " + OPERATIONS + id + " HTTP/1.1\r\nHost: localhost\r\nPrefer: wait=60\r\n"
+      + "Authorization: Bearer " + user.sign() + "\r\n\r\n");
+    awaitWaiters(1);
+    await(socket.close());
+
+    awaitWaiters(0);
+  }
+
+  @Test
+  void waiters_hold_no_connection_one_listening_session_per_instance_serves_them_all(Vertx vertx) throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+    WebClient many = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(50));
+    List<Future<HttpResponse<Buffer>>> waiting = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      waiting.add(many.get(i % 2 == 0 ? first.port : second.port, "localhost", OPERATIONS + id)
+        .bearerTokenAuthentication(token).putHeader("Prefer", "wait=30").send());
+    }
+    awaitWaiters(40);
+
+    long listening = sessions(ChangeListener.APPLICATION_NAME);
+    long pooled = sessions(DatabaseConfig.APPLICATION_NAME);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "succeeded"));
+    await(Future.all(waiting));
+
+    assertThat(listening).as("one listening session per instance").isEqualTo(2);
+    assertThat(pooled).as("40 waiters, two pools of 8 connections at most").isLessThanOrEqualTo(16);
+    assertThat(waiting).allSatisfy(response ->
+      assertThat(response.result().bodyAsJsonObject().getString("status")).isEqualTo("succeeded"));
+    many.close();
+  }
+
+  private static long sessions(String applicationName) {
+    return await(first.database.pool()
+      .preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
+      .execute(Tuple.of(first.database.env().get("PGDATABASE"), applicationName)))
+      .iterator().next().getLong(0);
+  }
+
+  private static String running(TestService service, String token) {
+    return service.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
+  }
+
+  private static HttpResponse<Buffer> waitFor(TestService service, String token, String id, String prefer) {
+    return await(waitAsync(service, token, id, prefer));
+  }
+
+  private static Future<HttpResponse<Buffer>> waitAsync(TestService service, String token, String id, String prefer) {
+    return service.request(GET, OPERATIONS + id).bearerTokenAuthentication(token).putHeader("Prefer", prefer).send();
+  }
+
+  /** Until this process holds exactly {@code count} waiting requests (bounded: 10 s). */
+  private static void awaitWaiters(int count) throws InterruptedException {
+    for (int i = 0; i < 200 && ChangeWaiters.waiting() != count; i++) {
+      Thread.sleep(50);
+    }
+    assertThat(ChangeWaiters.waiting()).isEqualTo(count);
+  }
+}
