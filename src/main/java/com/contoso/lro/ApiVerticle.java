@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Serves the API on one event loop. Deployed once per core; all instances listen on the same port
@@ -53,7 +54,7 @@ public final class ApiVerticle extends VerticleBase {
       .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
     OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
-      config.retryAfterMaxSeconds());
+      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()));
     OperationsHandler operations = new OperationsHandler(service, links, vertx);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))

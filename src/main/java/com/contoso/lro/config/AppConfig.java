@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param publicBaseUrl PUBLIC_BASE_URL: scheme and authority that clients use, e.g. https://lro.contoso.com;
  *                      absent, links name the host that the client called
  * @param retryAfterMaxSeconds RETRY_AFTER_MAX_SECONDS: the longest Retry-After on an operation that is not final
+ * @param idempotencyKeyHours  IDEMPOTENCY_KEY_HOURS: how long an Idempotency-Key's first answer is kept
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
-                        DatabaseConfig database, AuthConfig auth) {
+                        int idempotencyKeyHours, DatabaseConfig database, AuthConfig auth) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -31,6 +32,7 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
       read.optional("PUBLIC_BASE_URL").map(url -> url.replaceAll("/+$", "")),
       read.integer("RETRY_AFTER_MAX_SECONDS", 30),
+      read.integer("IDEMPOTENCY_KEY_HOURS", 24),
       DatabaseConfig.from(read),
       AuthConfig.from(read));
   }

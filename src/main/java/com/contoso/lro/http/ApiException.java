@@ -54,6 +54,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, "conflict", message, target, Map.of());
   }
 
+  public static ApiException unprocessable(String message, String target) {
+    return new ApiException(422, "unprocessableEntity", message, target, Map.of());
+  }
+
   public static ApiException accessDenied(String message) {
     return new ApiException(403, "accessDenied", message, null, Map.of());
   }

@@ -11,18 +11,24 @@ import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.operations.query.QueryOptionException;
 import com.contoso.lro.operations.query.SortTerm;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import org.openapitools.jackson.nullable.JsonNullable;
 
 import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -40,12 +46,15 @@ public final class OperationService {
   private final PageTokens pageTokens;
   private final Clock clock;
   private final int retryAfterMaxSeconds;
+  private final Duration idempotencyKeyLifetime;
 
-  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock, int retryAfterMaxSeconds) {
+  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock, int retryAfterMaxSeconds,
+                          Duration idempotencyKeyLifetime) {
     this.store = store;
     this.pageTokens = pageTokens;
     this.clock = clock;
     this.retryAfterMaxSeconds = retryAfterMaxSeconds;
+    this.idempotencyKeyLifetime = idempotencyKeyLifetime;
   }
 
   /**
@@ -70,10 +79,34 @@ public final class OperationService {
   public record Page(List<Operation> items, Optional<String> nextPageToken, Optional<Long> count) {
   }
 
-  public Future<Operation> create(Owner owner, LongRunningOperationCreate body) {
-    if (body.getId() != null) {
-      return readOnly("id");
+  /**
+   * A create: what the client sent, as the contract validated it, its raw body (for the
+   * Idempotency-Key's fingerprint), and how to render the 201 for an operation, so that the very
+   * same answer can be kept for a retry.
+   */
+  public record CreateRequest(LongRunningOperationCreate body, byte[] rawBody, Optional<String> idempotencyKey,
+                              Function<Operation, Created> render) {
+  }
+
+  /** The answer to a create, as kept for a retry with the same Idempotency-Key. */
+  public record Created(String location, long version, JsonObject body) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("location", location).put("version", version).put("body", body);
     }
+
+    static Created fromJson(JsonObject json) {
+      return new Created(json.getString("location"), json.getLong("version"), json.getJsonObject("body"));
+    }
+  }
+
+  /**
+   * A new operation owned by {@code owner}. With an Idempotency-Key: a retry with the same key and
+   * body gets the first answer again, from any instance; the same key with another body is a 422; a
+   * retry while the first is in flight is a 409.
+   */
+  public Future<Created> create(Owner owner, CreateRequest request) {
+    LongRunningOperationCreate body = request.body();
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
     }
@@ -82,15 +115,67 @@ public final class OperationService {
     if (lastAction.getYear() > LAST_YEAR) {
       return tooLate();
     }
-    return store.insert(new Operation(
+    Operation operation = new Operation(
       owner.id(),
-      UUID.randomUUID().toString(),
+      body.getId() == null ? UUID.randomUUID().toString() : body.getId(),
       now,
       lastAction,
       status(body.getStatus()),
       body.getStatusDetail(),
       body.getResourceLocation() == null ? null : body.getResourceLocation().toString(),
-      1));
+      1);
+    if (request.idempotencyKey().isEmpty()) {
+      return store.insert(operation).recover(OperationService::takenId).map(request.render());
+    }
+    String key = request.idempotencyKey().get();
+    String fingerprint = fingerprint(request.rawBody());
+    return store.claimKey(owner.id(), key, fingerprint, now, now.plus(idempotencyKeyLifetime))
+      .compose(claim -> claim.isPresent()
+        ? createAnswering(operation, key, claim.get(), request.render())
+        : replay(owner, key, fingerprint));
+  }
+
+  private Future<Created> createAnswering(Operation operation, String key, OffsetDateTime claimedAt,
+                                          Function<Operation, Created> render) {
+    Created created = render.apply(operation);
+    return store.insertAnswering(operation, key, claimedAt, created.toJson())
+      .map(created)
+      .recover(failure -> store.releaseKey(operation.ownerId(), key, claimedAt)
+        .transform(released -> takenId(failure)));
+  }
+
+  private Future<Created> replay(Owner owner, String key, String fingerprint) {
+    return store.findKey(owner.id(), key).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(ApiException.conflict(
+          "The Idempotency-Key is being released by a failed create: retry.", "Idempotency-Key"));
+      }
+      if (found.get().response() == null) {
+        return Future.failedFuture(ApiException.conflict(
+          "A create with this Idempotency-Key is still in flight: retry later.", "Idempotency-Key"));
+      }
+      if (!found.get().requestHash().equals(fingerprint)) {
+        return Future.failedFuture(ApiException.unprocessable(
+          "The Idempotency-Key was used before with another request body.", "Idempotency-Key"));
+      }
+      return Future.succeededFuture(Created.fromJson(found.get().response()));
+    });
+  }
+
+  /** An id the user already has (a unique violation) is the client's conflict; anything else passes. */
+  private static <T> Future<T> takenId(Throwable failure) {
+    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return Future.failedFuture(ApiException.conflict("The user already has an operation with this id.", "id"));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static String fingerprint(byte[] rawBody) {
+    try {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(rawBody));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
   }
 
   public Future<Operation> get(Owner owner, String id) {

@@ -5,12 +5,14 @@ import com.contoso.lro.operations.query.FilterParser;
 import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,33 @@ public final class OperationStore {
         OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
     RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1");
 
+  /**
+   * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
+   * abandoned in flight (a crash) more than {@value #ABANDONED_SECONDS} seconds ago. Nothing comes
+   * back when another request holds it or has answered it.
+   */
+  private static final String CLAIM_KEY = """
+    INSERT INTO idempotency_keys (owner_id, key, request_hash, claimed_at, expires_at)
+    VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (owner_id, key) DO UPDATE
+      SET request_hash = EXCLUDED.request_hash, claimed_at = EXCLUDED.claimed_at,
+          expires_at = EXCLUDED.expires_at, response = NULL
+      WHERE idempotency_keys.expires_at < $4
+         OR (idempotency_keys.response IS NULL AND idempotency_keys.claimed_at < $4 - make_interval(secs => $6))
+    RETURNING claimed_at""";
+
+  private static final String SELECT_KEY =
+    "SELECT request_hash, response FROM idempotency_keys WHERE owner_id = $1 AND key = $2";
+
+  /** Only the claim that is still this request's may answer the key. */
+  private static final String ANSWER_KEY =
+    "UPDATE idempotency_keys SET response = $4 WHERE owner_id = $1 AND key = $2 AND claimed_at = $3";
+
+  private static final String RELEASE_KEY =
+    "DELETE FROM idempotency_keys WHERE owner_id = $1 AND key = $2 AND claimed_at = $3 AND response IS NULL";
+
+  static final int ABANDONED_SECONDS = 30;
+
   private static final String DELETE =
     "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
@@ -76,7 +105,45 @@ public final class OperationStore {
 
   /** Completes once the row is committed: the pool runs each statement in its own transaction. */
   Future<Operation> insert(Operation operation) {
-    return insert.execute(Tuple.from(new Object[] {
+    return insert.execute(row(operation)).map(operation);
+  }
+
+  /** The claim's time when this create now holds the key, or empty when another request does or did. */
+  Future<Optional<OffsetDateTime>> claimKey(String ownerId, String key, String requestHash, OffsetDateTime now,
+                                            OffsetDateTime expires) {
+    return pool.preparedQuery(CLAIM_KEY).execute(Tuple.of(ownerId, key, requestHash, now, expires, ABANDONED_SECONDS))
+      .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime(0)));
+  }
+
+  /** The hash of the request that holds the key, and its answer once it has one. */
+  Future<Optional<KeyRecord>> findKey(String ownerId, String key) {
+    return pool.preparedQuery(SELECT_KEY).execute(Tuple.of(ownerId, key)).map(rows -> rows.size() == 0
+      ? Optional.empty()
+      : Optional.of(new KeyRecord(rows.iterator().next().getString(0), (JsonObject) rows.iterator().next().getValue(1))));
+  }
+
+  record KeyRecord(String requestHash, JsonObject response) {
+  }
+
+  /**
+   * Stores the operation and the key's answer in one transaction: both or neither, so a key never
+   * names an operation that is not there, nor produces a second one.
+   */
+  Future<Void> insertAnswering(Operation operation, String key, OffsetDateTime claimedAt, JsonObject response) {
+    return pool.withTransaction(connection -> connection.preparedQuery(INSERT).execute(row(operation))
+      .compose(inserted -> connection.preparedQuery(ANSWER_KEY)
+        .execute(Tuple.of(operation.ownerId(), key, claimedAt, response)))
+      .compose(answered -> answered.rowCount() == 1
+        ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new IllegalStateException("the Idempotency-Key was taken over while in flight"))));
+  }
+
+  Future<Void> releaseKey(String ownerId, String key, OffsetDateTime claimedAt) {
+    return pool.preparedQuery(RELEASE_KEY).execute(Tuple.of(ownerId, key, claimedAt)).mapEmpty();
+  }
+
+  private static Tuple row(Operation operation) {
+    return Tuple.from(new Object[] {
       operation.ownerId(),
       operation.id(),
       operation.createdDateTime(),
@@ -84,7 +151,7 @@ public final class OperationStore {
       operation.status().getValue(),
       operation.statusDetail(),
       operation.resourceLocation()
-    })).map(operation);
+    });
   }
 
   Future<Optional<Operation>> find(String ownerId, String id) {

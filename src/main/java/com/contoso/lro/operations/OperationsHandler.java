@@ -7,6 +7,7 @@ import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.http.PermissionCheck;
+import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
 import io.vertx.core.Future;
@@ -67,18 +68,19 @@ public final class OperationsHandler implements OperationsApi {
   // ---- create: POST .../authentication/operations
 
   @Override
-  public void createMyOperation(RoutingContext ctx, LongRunningOperationCreate body) {
-    create(ctx, body);
+  public void createMyOperation(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
+    create(ctx, body, idempotencyKey);
   }
 
   @Override
-  public void createOperation(RoutingContext ctx, LongRunningOperationCreate body) {
-    create(ctx, body);
+  public void createOperation(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
+    create(ctx, body, idempotencyKey);
   }
 
   @Override
-  public void createUserOperation(RoutingContext ctx, String userId, LongRunningOperationCreate body) {
-    create(ctx, body);
+  public void createUserOperation(RoutingContext ctx, String userId, LongRunningOperationCreate body,
+                                  String idempotencyKey) {
+    create(ctx, body, idempotencyKey);
   }
 
   // ---- count: GET .../authentication/operations/$count
@@ -165,16 +167,17 @@ public final class OperationsHandler implements OperationsApi {
       .onFailure(ctx::fail);
   }
 
-  private void create(RoutingContext ctx, LongRunningOperationCreate body) {
-    service.create(PermissionCheck.owner(ctx), body)
-      .map(created -> new Created(links.operation(ctx, created.ownerId(), created.id()),
-        entity(ctx, created, List.of()).encode()))
+  private void create(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
+    CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
+      operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
+        operation.version(), entity(ctx, operation, List.of())));
+    service.create(PermissionCheck.owner(ctx), request)
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
-        .putHeader(HttpHeaders.ETAG, Precondition.etag(1))
+        .putHeader(HttpHeaders.ETAG, Precondition.etag(created.version()))
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(created.json()))
+        .end(created.body().encode()))
       .onFailure(ctx::fail);
   }
 
@@ -280,11 +283,10 @@ public final class OperationsHandler implements OperationsApi {
     return json;
   }
 
-  /** A response rendered before any byte is sent, so that a rendering failure still becomes an error body. */
-  private record Created(String location, String json) {
-  }
-
-  /** The same, for an update: the body is null when the client preferred none. */
+  /**
+   * An update's response, rendered before any byte is sent, so that a rendering failure still
+   * becomes an error body; the body is null when the client preferred none.
+   */
   private record Updated(long version, String json) {
   }
 }

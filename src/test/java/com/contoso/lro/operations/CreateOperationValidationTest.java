@@ -33,7 +33,8 @@ class CreateOperationValidationTest extends ServiceTest {
     {"resourceLocation": "relative/path/to/it"}        | resourceLocation   | uri
     {"@odata.type": "#microsoft.graph.user"}           | @odata.type        | #microsoft.graph.longRunningOperation
     {"color": "blue"}                                  | color              | does not exist
-    {"id": "5d5c2d1c-0000-4000-8000-000000000000"}     | id                 | read-only
+    {"id": "has a space"}                              | id                 | pattern
+    {"id": ""}                                         | id                 | pattern
     {"createdDateTime": "2026-11-28T10:15:30Z"}        | createdDateTime    | read-only
     """)
   void a_bad_property_is_a_400_that_names_it_and_the_reason(String body, String property, String reason) {
