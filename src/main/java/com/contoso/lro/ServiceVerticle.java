@@ -6,6 +6,7 @@ import com.contoso.lro.db.ChangeListener;
 import com.contoso.lro.db.Migrations;
 import com.contoso.lro.db.ServiceSecrets;
 import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.retention.RetentionVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,8 +14,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 
 /**
  * One instance of the service. Starts in order: schema, the change listener, shared secrets,
- * contract, keys, then one API verticle per event loop as its children; undeploying it stops them
- * all and the listener's connection.
+ * contract, keys, the retention job, then one API verticle per event loop as its children;
+ * undeploying it stops them all and the listener's connection.
  */
 public final class ServiceVerticle extends VerticleBase {
 
@@ -35,9 +36,10 @@ public final class ServiceVerticle extends VerticleBase {
       })
       .compose(pageTokenKey -> Application.loadContract(vertx)
         .compose(contract -> TrustedKeys.load(vertx, config.auth())
-          .compose(keys -> vertx.deployVerticle(
-            () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey)),
-            new DeploymentOptions().setInstances(config.httpInstances())))));
+          .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+            .compose(retention -> vertx.deployVerticle(
+              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey)),
+              new DeploymentOptions().setInstances(config.httpInstances()))))));
   }
 
   @Override

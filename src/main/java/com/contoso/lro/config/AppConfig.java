@@ -15,11 +15,12 @@ import java.util.Optional;
  *                      absent, links name the host that the client called
  * @param retryAfterMaxSeconds RETRY_AFTER_MAX_SECONDS: the longest Retry-After on an operation that is not final
  * @param idempotencyKeyHours  IDEMPOTENCY_KEY_HOURS: how long an Idempotency-Key's first answer is kept
+ * @param retention     RETENTION_*
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
-                        int idempotencyKeyHours, DatabaseConfig database, AuthConfig auth) {
+                        int idempotencyKeyHours, RetentionConfig retention, DatabaseConfig database, AuthConfig auth) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -33,8 +34,26 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.optional("PUBLIC_BASE_URL").map(url -> url.replaceAll("/+$", "")),
       read.integer("RETRY_AFTER_MAX_SECONDS", 30),
       read.integer("IDEMPOTENCY_KEY_HOURS", 24),
+      RetentionConfig.from(read),
       DatabaseConfig.from(read),
       AuthConfig.from(read));
+  }
+
+  /**
+   * @param hours           RETENTION_HOURS: final operations older than this are deleted (default 30 days, at least 24)
+   * @param intervalSeconds RETENTION_INTERVAL_SECONDS: how often the job runs
+   * @param batchSize       RETENTION_BATCH_SIZE: rows per delete statement
+   */
+  public record RetentionConfig(int hours, int intervalSeconds, int batchSize) {
+
+    static RetentionConfig from(EnvReader read) {
+      int hours = read.integer("RETENTION_HOURS", 30 * 24);
+      if (hours < 24) {
+        throw new IllegalArgumentException("RETENTION_HOURS must be at least 24: Graph keeps operations for a day at least");
+      }
+      return new RetentionConfig(hours, read.integer("RETENTION_INTERVAL_SECONDS", 300),
+        read.integer("RETENTION_BATCH_SIZE", 1000));
+    }
   }
 
   /**
