@@ -1,16 +1,10 @@
 package com.contoso.lro;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,34 +14,7 @@ import static io.vertx.core.http.HttpMethod.PATCH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two instances on one database, as users scale out: no update is lost under If-Match. */
-@ExtendWith(VertxExtension.class)
-class ScaleOutTest {
-
-  private static TestService first;
-  private static TestService second;
-  private static Vertx secondVertx;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    secondVertx = Vertx.vertx();
-    TestService.start(vertx)
-      .compose(started -> {
-        first = started;
-        return first.another(secondVertx);
-      })
-      .onComplete(test.succeeding(started -> {
-        second = started;
-        test.completeNow();
-      }));
-  }
-
-  /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */
-  @AfterAll
-  static void stop() {
-    await(second.stop());
-    await(secondVertx.close());
-    await(first.stop());
-  }
+class ScaleOutTest extends TwoInstanceTest {
 
   @Test
   void of_patches_with_one_if_match_spread_over_both_instances_exactly_one_wins() {

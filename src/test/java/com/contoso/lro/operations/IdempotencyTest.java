@@ -1,19 +1,14 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.TestService;
+import com.contoso.lro.TwoInstanceTest;
 import com.contoso.lro.TestTokens.Token;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -25,36 +20,9 @@ import static io.vertx.core.http.HttpMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Safe retries of a create: the Idempotency-Key header, across two instances, and client-chosen ids. */
-@ExtendWith(VertxExtension.class)
-class IdempotencyTest {
+class IdempotencyTest extends TwoInstanceTest {
 
   private static final String OPERATIONS = "/beta/me/authentication/operations";
-
-  private static TestService first;
-  private static TestService second;
-  private static Vertx secondVertx;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    secondVertx = Vertx.vertx();
-    TestService.start(vertx)
-      .compose(started -> {
-        first = started;
-        return first.another(secondVertx);
-      })
-      .onComplete(test.succeeding(started -> {
-        second = started;
-        test.completeNow();
-      }));
-  }
-
-  /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */
-  @AfterAll
-  static void stop() {
-    await(second.stop());
-    await(secondVertx.close());
-    await(first.stop());
-  }
 
   @Test
   void a_retry_with_the_same_key_and_body_gets_the_first_response_again_from_the_other_instance() {

@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.TestService;
+import com.contoso.lro.TwoInstanceTest;
 import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import com.contoso.lro.db.ChangeListener;
 import com.contoso.lro.TestTokens.Token;
@@ -13,13 +14,8 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,36 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * GET with Prefer: wait=N instead of polling, on one instance and across two that share a database:
  * a final operation answers at once; another is held until it changes, is deleted or N seconds pass.
  */
-@ExtendWith(VertxExtension.class)
-class WaitTest {
+class WaitTest extends TwoInstanceTest {
 
   private static final String OPERATIONS = "/beta/me/authentication/operations/";
-
-  private static TestService first;
-  private static TestService second;
-  private static Vertx secondVertx;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    secondVertx = Vertx.vertx();
-    TestService.start(vertx)
-      .compose(started -> {
-        first = started;
-        return first.another(secondVertx);
-      })
-      .onComplete(test.succeeding(started -> {
-        second = started;
-        test.completeNow();
-      }));
-  }
-
-  /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */
-  @AfterAll
-  static void stop() {
-    await(second.stop());
-    await(secondVertx.close());
-    await(first.stop());
-  }
 
   @Test
   void a_final_operation_is_answered_at_once_without_preference_applied() {
