@@ -51,8 +51,12 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       if (hours < 24) {
         throw new IllegalArgumentException("RETENTION_HOURS must be at least 24: Graph keeps operations for a day at least");
       }
-      return new RetentionConfig(hours, read.integer("RETENTION_INTERVAL_SECONDS", 300),
-        read.integer("RETENTION_BATCH_SIZE", 1000));
+      int intervalSeconds = read.integer("RETENTION_INTERVAL_SECONDS", 300);
+      int batchSize = read.integer("RETENTION_BATCH_SIZE", 1000);
+      if (intervalSeconds < 1 || batchSize < 1) {
+        throw new IllegalArgumentException("RETENTION_INTERVAL_SECONDS and RETENTION_BATCH_SIZE must be at least 1");
+      }
+      return new RetentionConfig(hours, intervalSeconds, batchSize);
     }
   }
 

@@ -41,9 +41,14 @@ final class ChangeWaiters {
       WAITING.incrementAndGet();
     }
 
-    /** Completes when the operation changes or is deleted, or when {@code most} has passed. */
+    /**
+     * Completes when the operation changes or is deleted, or when {@code most} has passed; fails
+     * once the waiter is stopped, e.g. because its client went away.
+     */
     Future<Void> changeWithin(Duration most) {
-      timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete());
+      if (!stopped) {
+        timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete());
+      }
       return changed.future();
     }
 
@@ -58,7 +63,7 @@ final class ChangeWaiters {
         vertx.cancelTimer(timer);
       }
       consumer.unregister();
-      changed.tryComplete();
+      changed.tryFail("stopped");
     }
   }
 }

@@ -129,9 +129,12 @@ public final class OperationService {
     }
     String key = request.idempotencyKey().get();
     String fingerprint = fingerprint(request.rawBody());
-    return store.claimKey(owner.id(), key, fingerprint, now, now.plus(idempotencyKeyLifetime))
+    return store.claimKey(owner.id(), key, fingerprint, (int) idempotencyKeyLifetime.toHours())
       .compose(claim -> claim.isPresent()
         ? createAnswering(operation, key, claim.get(), request.render())
+          .recover(failure -> failure instanceof OperationStore.KeyTakenOver
+            ? replay(owner, key, fingerprint)
+            : Future.failedFuture(failure))
         : replay(owner, key, fingerprint));
   }
 
@@ -140,8 +143,9 @@ public final class OperationService {
     Created created = render.apply(operation);
     return store.insertAnswering(operation, key, claimedAt, created.toJson())
       .map(created)
-      .recover(failure -> store.releaseKey(operation.ownerId(), key, claimedAt)
-        .transform(released -> takenId(failure)));
+      .recover(failure -> failure instanceof OperationStore.KeyTakenOver
+        ? Future.failedFuture(failure)
+        : store.releaseKey(operation.ownerId(), key, claimedAt).transform(released -> takenId(failure)));
   }
 
   private Future<Created> replay(Owner owner, String key, String fingerprint) {
@@ -185,8 +189,9 @@ public final class OperationService {
   /**
    * Graph's merge semantics: only the properties present change. The status follows the lifecycle:
    * notStarted → running → succeeded | failed (or straight to a final one); running → running
-   * reports progress; succeeded and failed are final. A real change moves lastActionDateTime (to now,
-   * unless the body sets it) and the version; an update that changes nothing moves neither.
+   * reports progress; succeeded and failed are final: nothing changes them any more. A real change
+   * sets lastActionDateTime to the server's time and moves the version; an update that changes
+   * nothing moves neither. lastActionDateTime is therefore the server's to set.
    */
   public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body,
                                   Optional<Precondition> ifMatch) {
@@ -196,9 +201,8 @@ public final class OperationService {
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
     }
-    OffsetDateTime lastAction = body.getLastActionDateTime() == null ? null : utcMillis(body.getLastActionDateTime());
-    if (lastAction != null && lastAction.getYear() > LAST_YEAR) {
-      return tooLate();
+    if (body.getLastActionDateTime() != null) {
+      return readOnly("lastActionDateTime");
     }
     JsonNullable<URI> location = body.getResourceLocation_JsonNullable();
     OperationChanges changes = new OperationChanges(
@@ -207,7 +211,6 @@ public final class OperationService {
       location.isPresent()
         ? JsonNullable.of(location.get() == null ? null : location.get().toString())
         : JsonNullable.undefined(),
-      lastAction,
       now());
     Long[] versions = ifMatch.map(Precondition::versionsOrNull).orElse(null);
     return store.update(owner.id(), id, changes, versions).compose(updated -> updated.isPresent()
@@ -226,6 +229,9 @@ public final class OperationService {
     }
     String from = current.get().status().getValue();
     String to = changes.status().map(LongRunningOperationStatus::getValue).orElse(from);
+    if (from.equals(to)) {
+      return ApiException.conflict("The operation is " + from + ": a final operation changes no more.", null);
+    }
     return ApiException.conflict("The status cannot move from " + from + " to " + to + ": "
       + (current.get().isFinal() ? "succeeded and failed are final." : "an operation never moves back to notStarted."),
       "status");

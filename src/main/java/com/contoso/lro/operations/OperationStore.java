@@ -37,23 +37,24 @@ public final class OperationStore {
   private static final String CHANGED = """
     (($3::text IS NOT NULL AND $3 <> o.status)
       OR ($4 AND $5 IS DISTINCT FROM o.status_detail)
-      OR ($6 AND $7 IS DISTINCT FROM o.resource_location)
-      OR ($8::timestamptz IS NOT NULL AND $8 <> o.last_action_date_time))""";
+      OR ($6 AND $7 IS DISTINCT FROM o.resource_location))""";
 
   /**
    * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
-   * lifecycle and If-Match are conditions of the same statement, so that two concurrent updates
-   * cannot both pass them: the second re-reads the row the first wrote.
+   * lifecycle (a final operation changes no more) and If-Match are conditions of the same
+   * statement, so that two concurrent updates cannot both pass them: the second re-reads the row
+   * the first wrote.
    */
   private static final String UPDATE = """
     UPDATE operations o SET
       status = coalesce($3, o.status),
       status_detail = CASE WHEN $4 THEN $5 ELSE o.status_detail END,
       resource_location = CASE WHEN $6 THEN $7 ELSE o.resource_location END,
-      last_action_date_time = CASE WHEN %1$s THEN coalesce($8, $9) ELSE o.last_action_date_time END,
+      last_action_date_time = CASE WHEN %1$s THEN $8 ELSE o.last_action_date_time END,
       version = o.version + CASE WHEN %1$s THEN 1 ELSE 0 END
     WHERE o.owner_id = $1 AND o.id = $2
-      AND ($10::bigint[] IS NULL OR o.version = ANY($10))
+      AND ($9::bigint[] IS NULL OR o.version = ANY($9))
+      AND (o.status NOT IN ('succeeded', 'failed') OR NOT %1$s)
       AND ($3::text IS NULL OR $3 = o.status
         OR (o.status = 'notStarted' AND $3 <> 'notStarted')
         OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
@@ -62,16 +63,18 @@ public final class OperationStore {
   /**
    * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
    * abandoned in flight (a crash) more than {@value #ABANDONED_SECONDS} seconds ago. Nothing comes
-   * back when another request holds it or has answered it.
+   * back when another request holds it or has answered it. Times are the database's, so that
+   * instances whose clocks differ agree on them.
    */
   private static final String CLAIM_KEY = """
     INSERT INTO idempotency_keys (owner_id, key, request_hash, claimed_at, expires_at)
-    VALUES ($1, $2, $3, $4, $5)
+    VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + make_interval(hours => $4))
     ON CONFLICT (owner_id, key) DO UPDATE
       SET request_hash = EXCLUDED.request_hash, claimed_at = EXCLUDED.claimed_at,
           expires_at = EXCLUDED.expires_at, response = NULL
-      WHERE idempotency_keys.expires_at < $4
-         OR (idempotency_keys.response IS NULL AND idempotency_keys.claimed_at < $4 - make_interval(secs => $6))
+      WHERE idempotency_keys.expires_at < clock_timestamp()
+         OR (idempotency_keys.response IS NULL
+             AND idempotency_keys.claimed_at < clock_timestamp() - make_interval(secs => $5))
     RETURNING claimed_at""";
 
   private static final String SELECT_KEY =
@@ -109,17 +112,15 @@ public final class OperationStore {
   }
 
   /** The claim's time when this create now holds the key, or empty when another request does or did. */
-  Future<Optional<OffsetDateTime>> claimKey(String ownerId, String key, String requestHash, OffsetDateTime now,
-                                            OffsetDateTime expires) {
-    return pool.preparedQuery(CLAIM_KEY).execute(Tuple.of(ownerId, key, requestHash, now, expires, ABANDONED_SECONDS))
+  Future<Optional<OffsetDateTime>> claimKey(String ownerId, String key, String requestHash, int lifetimeHours) {
+    return pool.preparedQuery(CLAIM_KEY).execute(Tuple.of(ownerId, key, requestHash, lifetimeHours, ABANDONED_SECONDS))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime(0)));
   }
 
   /** The hash of the request that holds the key, and its answer once it has one. */
   Future<Optional<KeyRecord>> findKey(String ownerId, String key) {
-    return pool.preparedQuery(SELECT_KEY).execute(Tuple.of(ownerId, key)).map(rows -> rows.size() == 0
-      ? Optional.empty()
-      : Optional.of(new KeyRecord(rows.iterator().next().getString(0), (JsonObject) rows.iterator().next().getValue(1))));
+    return pool.preparedQuery(SELECT_KEY).execute(Tuple.of(ownerId, key)).map(rows -> rows.stream().findFirst()
+      .map(row -> new KeyRecord(row.getString(0), (JsonObject) row.getValue(1))));
   }
 
   record KeyRecord(String requestHash, JsonObject response) {
@@ -135,7 +136,14 @@ public final class OperationStore {
         .execute(Tuple.of(operation.ownerId(), key, claimedAt, response)))
       .compose(answered -> answered.rowCount() == 1
         ? Future.<Void>succeededFuture()
-        : Future.failedFuture(new IllegalStateException("the Idempotency-Key was taken over while in flight"))));
+        : Future.failedFuture(new KeyTakenOver())));
+  }
+
+  /** A create so slow that a retry claimed its Idempotency-Key as abandoned: the retry's answer counts. */
+  static final class KeyTakenOver extends RuntimeException {
+    KeyTakenOver() {
+      super("the Idempotency-Key was claimed again while this create was in flight", null, false, false);
+    }
   }
 
   Future<Void> releaseKey(String ownerId, String key, OffsetDateTime claimedAt) {
@@ -171,7 +179,6 @@ public final class OperationStore {
       changes.statusDetail().orElse(null),
       changes.resourceLocation().isPresent(),
       changes.resourceLocation().orElse(null),
-      changes.lastActionDateTime(),
       changes.now(),
       ifMatch
     })).map(OperationStore::first);

@@ -13,6 +13,7 @@ import com.contoso.lro.operations.OperationService.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -188,46 +189,56 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   /**
-   * With {@code Prefer: wait=N}, an operation that is not final is answered when it changes or is
-   * deleted, or after N seconds, whichever comes first; a final one at once.
+   * With {@code Prefer: wait=N}, an operation that is not final, and still has the ETag of
+   * If-None-Match when one is given, is answered when it changes or is deleted, or after N seconds;
+   * any other at once.
    */
   private void get(RoutingContext ctx, String id, List<String> select, String prefer, String ifNoneMatch) {
     Owner owner = PermissionCheck.owner(ctx);
     OptionalInt wait = Preferences.waitSeconds(prefer);
+    Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
     if (wait.isEmpty()) {
-      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, ifNoneMatch)).onFailure(ctx::fail);
+      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
+        .onFailure(ctx::fail);
       return;
     }
     ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id);
     ctx.response().closeHandler(clientGone -> waiter.stop());
     service.get(owner, id)
-      .compose(first -> first.isFinal()
-        ? Future.succeededFuture(first)
-        : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt())).compose(woken -> service.get(owner, id))
-          .andThen(waited -> ctx.response().putHeader("Preference-Applied", "wait=" + wait.getAsInt())))
+      .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
+        ? Future.succeededFuture(new Answer(first, false))
+        : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
+          .compose(woken -> service.get(owner, id))
+          .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();
         if (ctx.response().closed()) {
           return;
         }
         if (answer.succeeded()) {
-          respond(ctx, answer.result(), select, ifNoneMatch);
+          respond(ctx, answer.result().operation(), select, unlessMatching,
+            answer.result().waited() ? wait : OptionalInt.empty());
         } else {
           ctx.fail(answer.cause());
         }
       });
   }
 
-  private void respond(RoutingContext ctx, Operation operation, List<String> select, String ifNoneMatch) {
-    ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(operation.version()));
-    Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
+  /** The operation read for a GET, and whether the request waited for it. */
+  private record Answer(Operation operation, boolean waited) {
+  }
+
+  private void respond(RoutingContext ctx, Operation operation, List<String> select,
+                       Optional<Precondition> unlessMatching, OptionalInt waited) {
+    HttpServerResponse response = ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(operation.version()));
+    waited.ifPresent(seconds -> response.putHeader("Preference-Applied", "wait=" + seconds));
+    service.retryAfterSeconds(operation)
+      .ifPresent(seconds -> response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds)));
     if (unlessMatching.isPresent() && unlessMatching.get().matches(operation.version())) {
-      ctx.response().setStatusCode(304).end();
+      response.setStatusCode(304).end();
       return;
     }
-    service.retryAfterSeconds(operation)
-      .ifPresent(seconds -> ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds)));
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select).encode());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select).encode());
   }
 
   private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {

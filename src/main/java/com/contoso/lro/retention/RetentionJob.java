@@ -10,10 +10,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 
 /**
- * Deletes final operations whose last action is older than the retention, and expired
- * Idempotency-Keys, in bounded batches so that no statement holds many rows or much time. With
+ * Deletes final operations whose last action is older than the retention (and that were created
+ * before it too: a create may name a past lastActionDateTime), and expired Idempotency-Keys, in bounded batches so that no statement holds many rows or much time. With
  * several instances on one database, an advisory lock lets one of them do a run; rows are taken
- * with SKIP LOCKED, so even an overlap never blocks a request that is writing one of them.
+ * with SKIP LOCKED, so the job never waits on a request; a request waits at most for the one
+ * batch that holds its row.
  */
 public final class RetentionJob {
 
@@ -23,7 +24,7 @@ public final class RetentionJob {
   private static final String DELETE_OPERATIONS = """
     DELETE FROM operations WHERE (owner_id, id) IN (
       SELECT owner_id, id FROM operations
-      WHERE status IN ('succeeded', 'failed') AND last_action_date_time < $1
+      WHERE status IN ('succeeded', 'failed') AND last_action_date_time < $1 AND created_date_time < $1
       LIMIT $2 FOR UPDATE SKIP LOCKED)""";
 
   private static final String DELETE_KEYS = """

@@ -32,14 +32,20 @@ public final class RetentionVerticle extends VerticleBase {
     // One connection of its own: the job never takes one that a request is waiting for.
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(database.connect()).using(vertx).build();
     RetentionJob job = new RetentionJob(pool, Duration.ofHours(config.hours()), config.batchSize(), Clock.systemUTC());
-    timer = vertx.setPeriodic(config.intervalSeconds() * 1000L, tick -> job.runOnce()
+    schedule(job);
+    return Future.succeededFuture();
+  }
+
+  /** The next run starts an interval after the last one ended: runs never queue up behind a slow one. */
+  private void schedule(RetentionJob job) {
+    timer = vertx.setTimer(config.intervalSeconds() * 1000L, tick -> job.runOnce()
       .onSuccess(run -> {
         if (run.operationsDeleted() + run.keysDeleted() > 0) {
           LOG.info("Retention deleted {} operation(s) and {} idempotency key(s)", run.operationsDeleted(), run.keysDeleted());
         }
       })
-      .onFailure(failure -> LOG.warn("Retention run failed: {}", failure.getMessage())));
-    return Future.succeededFuture();
+      .onFailure(failure -> LOG.warn("Retention run failed: {}", failure.getMessage()))
+      .onComplete(done -> schedule(job)));
   }
 
   @Override

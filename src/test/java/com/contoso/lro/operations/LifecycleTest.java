@@ -202,6 +202,19 @@ class LifecycleTest extends ServiceTest {
     return service.call(PATCH, OPERATIONS + id, token, body);
   }
 
+  @Test
+  void a_final_operation_changes_no_more_not_even_its_detail() {
+    String token = service.tokens.user().sign();
+    String id = service.create(token, new JsonObject().put("status", "succeeded").put("statusDetail", "done"))
+      .bodyAsJsonObject().getString("id");
+
+    HttpResponse<Buffer> response = service.call(PATCH,
+      "/beta/me/authentication/operations/" + id, token, new JsonObject().put("statusDetail", "rewritten"));
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("final");
+  }
+
   private static void assertUnchanged(Row after, Row before) {
     for (String column : List.of("status", "status_detail", "resource_location")) {
       assertThat(after.getString(column)).as(column).isEqualTo(before.getString(column));

@@ -46,6 +46,45 @@ class WaitTest extends TwoInstanceTest {
   }
 
   @Test
+  void wait_0_asks_for_no_wait() {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    HttpResponse<Buffer> response = waitFor(first, token, id, "wait=0");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Preference-Applied")).isNull();
+  }
+
+  @Test
+  void an_operation_that_changed_since_the_if_none_match_etag_is_answered_at_once() {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("statusDetail", "moved on"));
+
+    HttpResponse<Buffer> response = await(first.request(GET, OPERATIONS + id).bearerTokenAuthentication(token)
+      .putHeader("Prefer", "wait=30").putHeader("If-None-Match", "\"1\"").send());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("ETag")).isEqualTo("\"2\"");
+    assertThat(response.getHeader("Preference-Applied")).isNull();
+  }
+
+  @Test
+  void a_patch_that_changes_nothing_does_not_wake_a_waiter() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=2");
+    awaitWaiters(1);
+    first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "running"));
+    Thread.sleep(500);
+
+    assertThat(waiting.isComplete()).as("still waiting after a PATCH that changed nothing").isFalse();
+    assertThat(await(waiting).getHeader("Preference-Applied")).isEqualTo("wait=2");
+  }
+
+  @Test
   void a_running_operation_is_held_until_it_changes_and_then_answered_with_its_new_state() throws Exception {
     String token = first.tokens.user().sign();
     String id = running(first, token);

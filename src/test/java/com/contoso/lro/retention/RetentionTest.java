@@ -73,6 +73,9 @@ class RetentionTest {
     insert("old-running", "running", now.minusDays(40), 2);
     insert("old-not-started", "notStarted", now.minusDays(40), 2);
     insert("young-succeeded", "succeeded", now.minusHours(23), 2);
+    await(pool().preparedQuery("INSERT INTO operations (owner_id, id, created_date_time, last_action_date_time, status) "
+      + "VALUES ('owner-0', 'young-with-a-past-last-action', $1, $2, 'succeeded')")
+      .execute(Tuple.of(now, now.minusDays(400))));
     key("expired", now.minusSeconds(1));
     key("alive", now.plusHours(1));
 
@@ -83,7 +86,7 @@ class RetentionTest {
     assertThat(ids()).allSatisfy(id -> assertThat(id).doesNotStartWith("old-succeeded").doesNotStartWith("old-failed"));
     assertThat(count("SELECT count(*) FROM operations WHERE id LIKE 'old-running-%'")).isEqualTo(2);
     assertThat(count("SELECT count(*) FROM operations WHERE id LIKE 'old-not-started-%'")).isEqualTo(2);
-    assertThat(count("SELECT count(*) FROM operations WHERE id LIKE 'young-%'")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM operations WHERE id LIKE 'young-%'")).isEqualTo(3);
     for (int i = 0; i < 50 && count("SELECT count(*) FROM idempotency_keys WHERE key = 'expired'") > 0; i++) {
       Thread.sleep(100);
     }
@@ -121,9 +124,11 @@ class RetentionTest {
   }
 
   @Test
-  void a_retention_shorter_than_a_day_is_refused_at_start_up() {
+  void a_retention_shorter_than_a_day_or_an_empty_batch_is_refused_at_start_up() {
     assertThatThrownBy(() -> com.contoso.lro.config.AppConfig.from(Map.of("RETENTION_HOURS", "23")))
       .hasMessageContaining("RETENTION_HOURS");
+    assertThatThrownBy(() -> com.contoso.lro.config.AppConfig.from(Map.of("RETENTION_BATCH_SIZE", "0")))
+      .hasMessageContaining("RETENTION_BATCH_SIZE");
   }
 
   private static Pool pool() {
