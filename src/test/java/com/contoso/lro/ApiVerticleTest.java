@@ -2,45 +2,22 @@ package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The API verticles, one per event loop, share one connection pool of DB_POOL_SIZE connections. */
-@ExtendWith(VertxExtension.class)
-class ApiVerticleTest {
+@ServiceEnv({"HTTP_INSTANCES=4", "DB_POOL_SIZE=" + ApiVerticleTest.POOL_SIZE})
+class ApiVerticleTest extends ServiceTest {
 
-  private static final int POOL_SIZE = 2;
-
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx, Map.of("HTTP_INSTANCES", "4", "DB_POOL_SIZE", String.valueOf(POOL_SIZE)))
-      .onComplete(test.succeeding(started -> {
-        service = started;
-        test.completeNow();
-      }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
+  static final int POOL_SIZE = 2;
 
   @Test
   void four_verticles_under_concurrent_load_hold_no_more_connections_than_one_pool() {

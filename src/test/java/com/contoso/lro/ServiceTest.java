@@ -5,11 +5,12 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A test class that talks to its own running service, with the default test configuration, deployed
- * before its first test and undeployed, with its database, after its last.
+ * A test class that talks to its own running service, with the test configuration and the class's
+ * {@link ServiceEnv}, deployed before its first test and undeployed, with its database, after its last.
  */
 @ExtendWith(VertxExtension.class)
 public abstract class ServiceTest {
@@ -17,8 +18,8 @@ public abstract class ServiceTest {
   protected static TestService service;
 
   @BeforeAll
-  static void startService(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx).onComplete(test.succeeding(started -> {
+  static void startService(Vertx vertx, VertxTestContext test, TestInfo info) {
+    TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow())).onComplete(test.succeeding(started -> {
       service = started;
       test.completeNow();
     }));

@@ -18,10 +18,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The real service, deployed as {@code Main} deploys it, on a free port, against a fresh database,
@@ -59,6 +61,14 @@ public final class TestService {
 
   public static Future<TestService> start(Vertx vertx) {
     return start(vertx, Map.of());
+  }
+
+  /** The environment variables that a test class declares with {@link ServiceEnv}, or none. */
+  static Map<String, String> envOf(Class<?> testClass) {
+    ServiceEnv env = testClass.getAnnotation(ServiceEnv.class);
+    return env == null ? Map.of() : Arrays.stream(env.value())
+      .map(variable -> variable.split("=", 2))
+      .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1]));
   }
 
   /** @param overrides environment variables to add or replace; an empty value unsets one */

@@ -5,13 +5,14 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static com.contoso.lro.TestService.await;
 
 /**
  * A test class that talks to two instances of the service sharing one database, as users scale it
- * out: each with its own Vert.x and port.
+ * out: each with its own Vert.x and port, both with the class's {@link ServiceEnv}.
  */
 @ExtendWith(VertxExtension.class)
 public abstract class TwoInstanceTest {
@@ -21,9 +22,9 @@ public abstract class TwoInstanceTest {
   private static Vertx secondVertx;
 
   @BeforeAll
-  static void startInstances(Vertx vertx, VertxTestContext test) {
+  static void startInstances(Vertx vertx, VertxTestContext test, TestInfo info) {
     secondVertx = Vertx.vertx();
-    TestService.start(vertx)
+    TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow()))
       .compose(started -> {
         first = started;
         return first.another(secondVertx);

@@ -1,39 +1,20 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.ServiceEnv;
+import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.Map;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Behind a proxy, PUBLIC_BASE_URL, not the Host header, names the service in Location and @odata.context. */
-@ExtendWith(VertxExtension.class)
-class PublicBaseUrlTest {
-
-  private static TestService service;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    TestService.start(vertx, Map.of("PUBLIC_BASE_URL", "https://lro.contoso.com/")).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
-  }
-
-  @AfterAll
-  static void stop(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
-  }
+@ServiceEnv({"PUBLIC_BASE_URL=https://lro.contoso.com/"})
+class PublicBaseUrlTest extends ServiceTest {
 
   @Test
   void links_use_the_public_base_url_whatever_host_the_client_sent() {

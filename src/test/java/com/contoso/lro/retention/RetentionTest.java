@@ -1,18 +1,13 @@
 package com.contoso.lro.retention;
 
-import com.contoso.lro.TestService;
+import com.contoso.lro.ServiceEnv;
+import com.contoso.lro.TwoInstanceTest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -28,36 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Retention: final operations older than RETENTION_HOURS and expired Idempotency-Keys are deleted
  * in bounded batches, by one instance at a time, and nothing else is.
  */
-@ExtendWith(VertxExtension.class)
-class RetentionTest {
-
-  private static TestService first;
-  private static TestService second;
-  private static Vertx secondVertx;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) {
-    secondVertx = Vertx.vertx();
-    // Both instances run the job every second with the shortest retention allowed.
-    TestService.start(vertx, Map.of("RETENTION_HOURS", "24", "RETENTION_INTERVAL_SECONDS", "1",
-        "RETENTION_BATCH_SIZE", "7"))
-      .compose(started -> {
-        first = started;
-        return first.another(secondVertx);
-      })
-      .onComplete(test.succeeding(started -> {
-        second = started;
-        test.completeNow();
-      }));
-  }
-
-  /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */
-  @AfterAll
-  static void stop() {
-    await(second.stop());
-    await(secondVertx.close());
-    await(first.stop());
-  }
+@ServiceEnv({"RETENTION_HOURS=24", "RETENTION_INTERVAL_SECONDS=1", "RETENTION_BATCH_SIZE=7"})
+class RetentionTest extends TwoInstanceTest {
 
   @BeforeEach
   void empty() {
