@@ -4,6 +4,7 @@ import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.http.ApiRouter;
+import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
@@ -12,6 +13,7 @@ import com.contoso.lro.operations.query.PageTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -32,12 +34,15 @@ public final class ApiVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private final TrustedKeys keys;
   private final PageTokens pageTokens;
+  private final String schemaVersion;
 
-  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens) {
+  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens,
+                     String schemaVersion) {
     this.config = config;
     this.contract = contract;
     this.keys = keys;
     this.pageTokens = pageTokens;
+    this.schemaVersion = schemaVersion;
   }
 
   @Override
@@ -56,8 +61,10 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()));
     OperationsHandler operations = new OperationsHandler(service, links, vertx);
+    Router router = ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations);
+    HealthRoutes.mount(router, vertx, pool, schemaVersion);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
-      .requestHandler(ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations))
+      .requestHandler(router)
       .listen();
   }
 }

@@ -21,6 +21,7 @@ public final class ServiceVerticle extends VerticleBase {
 
   private final AppConfig config;
   private PgSubscriber changes;
+  private String schemaVersion;
 
   public ServiceVerticle(AppConfig config) {
     this.config = config;
@@ -29,7 +30,10 @@ public final class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return Migrations.apply(vertx, config.database())
-      .compose(migrated -> ChangeListener.start(vertx, config.database().connect()))
+      .compose(schemaVersion -> {
+        this.schemaVersion = schemaVersion;
+        return ChangeListener.start(vertx, config.database().connect());
+      })
       .compose(listening -> {
         changes = listening;
         return ServiceSecrets.pageTokenKey(vertx, config.database().connect());
@@ -38,7 +42,7 @@ public final class ServiceVerticle extends VerticleBase {
         .compose(contract -> TrustedKeys.load(vertx, config.auth())
           .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
             .compose(retention -> vertx.deployVerticle(
-              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey)),
+              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey), schemaVersion),
               new DeploymentOptions().setInstances(config.httpInstances()))))));
   }
 

@@ -11,15 +11,23 @@ public final class Migrations {
   private Migrations() {
   }
 
-  /** Flyway speaks blocking JDBC, so it runs on a worker thread, once, before the API starts. */
-  public static Future<Void> apply(Vertx vertx, DatabaseConfig database) {
+  /**
+   * Flyway speaks blocking JDBC, so it runs on a worker thread, once, before the API starts.
+   *
+   * @return the schema version now in force, e.g. "7"
+   */
+  public static Future<String> apply(Vertx vertx, DatabaseConfig database) {
     return vertx.executeBlocking(() -> {
-      Flyway.configure()
+      Flyway flyway = Flyway.configure()
         .dataSource(database.jdbcUrl(), database.connect().getUser(), database.connect().getPassword())
         .locations("classpath:db/migration")
-        .load()
-        .migrate();
-      return null;
+        .load();
+      flyway.migrate();
+      return flyway.info().current().getVersion().getVersion();
     });
   }
+
+  /** The newest schema version applied in the database, as Flyway records it. */
+  public static final String CURRENT_VERSION =
+    "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1";
 }

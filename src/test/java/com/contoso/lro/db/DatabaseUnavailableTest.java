@@ -5,6 +5,7 @@ import com.contoso.lro.TestDatabase;
 import com.contoso.lro.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
@@ -56,5 +57,7 @@ class DatabaseUnavailableTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.getHeader("Retry-After")).isEqualTo("5");
     assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("serviceUnavailable");
+    assertThat(await(service.request(HttpMethod.GET, "/health/ready").send()).statusCode()).isEqualTo(503);
+    assertThat(await(service.request(HttpMethod.GET, "/health/live").send()).statusCode()).isEqualTo(200);
   }
 }

@@ -1,0 +1,34 @@
+package com.contoso.lro.health;
+
+import com.contoso.lro.db.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * GET /health/live (the process answers) and GET /health/ready (the database answers and has the
+ * schema this build migrated to), from vertx-health-check: JSON, no token, 503 when not ready.
+ */
+public final class HealthRoutes {
+
+  private static final long DATABASE_TIMEOUT_MILLIS = 2_000;
+
+  private HealthRoutes() {
+  }
+
+  public static void mount(Router router, Vertx vertx, Pool pool, String schemaVersion) {
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx).register("process", alive -> alive.complete(Status.OK())));
+    router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+      .register("database", DATABASE_TIMEOUT_MILLIS, ready -> pool.query(Migrations.CURRENT_VERSION).execute()
+        .onSuccess(rows -> {
+          String applied = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+          ready.complete(schemaVersion.equals(applied)
+            ? Status.OK(new JsonObject().put("schemaVersion", applied))
+            : Status.KO(new JsonObject().put("schemaVersion", applied).put("expected", schemaVersion)));
+        })
+        .onFailure(down -> ready.complete(Status.KO(new JsonObject().put("reason", "the database does not answer"))))));
+  }
+}
