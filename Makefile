@@ -5,10 +5,11 @@ MVN_TEST ?= mvn -B --no-transfer-progress
 JAR := target/lro-service.jar
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test token build clean
+.PHONY: run test token build package clean
 
-## build: the runnable jar and its libraries under target/ (only when a source changed)
+## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
+package: $(JAR)
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
@@ -28,6 +29,7 @@ test:
 	scripts/validate-contract.sh
 	scripts/check-binding.sh
 	scripts/test-dev-postgres.sh
+	scripts/check-jar.sh
 	$(MVN_TEST) test
 
 clean:

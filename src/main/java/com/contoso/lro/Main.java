@@ -5,10 +5,17 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the service until SIGTERM or Ctrl-C, then closes servers and pool before exiting. */
+/**
+ * Runs the service until SIGTERM or Ctrl-C, then closes servers and pool before exiting; {@code --help}
+ * prints the configuration, {@code --version} the version.
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -16,7 +23,18 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
+    if (Arrays.asList(args).contains("--help")) {
+      try (InputStream help = Main.class.getResourceAsStream("/help.txt")) {
+        System.out.print(new String(help.readAllBytes(), StandardCharsets.UTF_8));
+      }
+      return;
+    }
+    if (Arrays.asList(args).contains("--version")) {
+      String version = Main.class.getPackage().getImplementationVersion();
+      System.out.println("lro-service " + (version == null ? "(development build)" : version));
+      return;
+    }
     AppConfig config;
     try {
       config = AppConfig.fromEnv();
