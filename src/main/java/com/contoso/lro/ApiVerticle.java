@@ -12,6 +12,7 @@ import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -21,6 +22,7 @@ import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the API on one event loop. Deployed once per core; all instances listen on the same port
@@ -35,6 +37,9 @@ public final class ApiVerticle extends VerticleBase {
   private final TrustedKeys keys;
   private final PageTokens pageTokens;
   private final String schemaVersion;
+  private OperationsHandler operations;
+  private HttpServer server;
+  private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens,
                      String schemaVersion) {
@@ -61,10 +66,23 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()));
     OperationsHandler operations = new OperationsHandler(service, links, vertx);
+    this.operations = operations;
     Router router = ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations);
-    HealthRoutes.mount(router, vertx, pool, schemaVersion);
+    HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(router)
-      .listen();
+      .listen()
+      .onSuccess(listening -> server = listening);
+  }
+
+  /**
+   * Graceful shutdown: not ready any more, held long-polls answer now, and the server stops taking
+   * connections while the requests in flight finish, for SHUTDOWN_GRACE_SECONDS at most.
+   */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    operations.wakeWaiters();
+    return server == null ? Future.succeededFuture() : server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS);
   }
 }

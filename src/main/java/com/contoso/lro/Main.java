@@ -4,12 +4,14 @@ import com.contoso.lro.config.AppConfig;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,7 +46,7 @@ public final class Main {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx), "shutdown"));
+    stopOnSignals(vertx, config.shutdownGraceSeconds());
     try {
       Application.deploy(vertx, config).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
@@ -55,12 +57,31 @@ public final class Main {
       config.httpPort(), config.httpInstances());
   }
 
-  private static void close(Vertx vertx) {
+  /**
+   * SIGTERM and SIGINT (Ctrl-C) stop the service gracefully and exit 0: the API verticles drain
+   * their requests for the grace period, then the pools and the listener close. Handled here, not
+   * in a shutdown hook, so that the exit status says the stop went well.
+   */
+  private static void stopOnSignals(Vertx vertx, int graceSeconds) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (stopping.compareAndSet(false, true)) {
+          new Thread(() -> System.exit(close(vertx, graceSeconds) ? 0 : 1), "shutdown").start();
+        }
+      });
+    }
+  }
+
+  private static boolean close(Vertx vertx, int graceSeconds) {
+    LOG.info("Stopping: finishing the requests in flight, for {} s at most", graceSeconds);
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(graceSeconds + 5L, TimeUnit.SECONDS);
       LOG.info("Stopped");
+      return true;
     } catch (Exception e) {
       LOG.warn("Shutdown did not finish cleanly: {}", e.toString());
+      return false;
     }
   }
 }

@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param retryAfterMaxSeconds RETRY_AFTER_MAX_SECONDS: the longest Retry-After on an operation that is not final
  * @param idempotencyKeyHours  IDEMPOTENCY_KEY_HOURS: how long an Idempotency-Key's first answer is kept
  * @param retention     RETENTION_*
+ * @param shutdownGraceSeconds SHUTDOWN_GRACE_SECONDS: how long requests in flight may take to finish on SIGTERM
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
-                        int idempotencyKeyHours, RetentionConfig retention, DatabaseConfig database, AuthConfig auth) {
+                        int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
+                        DatabaseConfig database, AuthConfig auth) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -35,6 +37,7 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.integer("RETRY_AFTER_MAX_SECONDS", 30),
       read.integer("IDEMPOTENCY_KEY_HOURS", 24),
       RetentionConfig.from(read),
+      read.integer("SHUTDOWN_GRACE_SECONDS", 10),
       DatabaseConfig.from(read),
       AuthConfig.from(read));
   }

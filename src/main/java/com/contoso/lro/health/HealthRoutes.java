@@ -8,6 +8,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * GET /health/live (the process answers) and GET /health/ready (the database answers and has the
  * schema this build migrated to), from vertx-health-check: JSON, no token, 503 when not ready.
@@ -19,9 +21,13 @@ public final class HealthRoutes {
   private HealthRoutes() {
   }
 
-  public static void mount(Router router, Vertx vertx, Pool pool, String schemaVersion) {
+  /** @param draining true once the instance is shutting down: it is then not ready, whatever the database says */
+  public static void mount(Router router, Vertx vertx, Pool pool, String schemaVersion, BooleanSupplier draining) {
     router.get("/health/live").handler(HealthCheckHandler.create(vertx).register("process", alive -> alive.complete(Status.OK())));
     router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
+      .register("serving", serving -> serving.complete(draining.getAsBoolean()
+        ? Status.KO(new JsonObject().put("reason", "shutting down"))
+        : Status.OK()))
       .register("database", DATABASE_TIMEOUT_MILLIS, ready -> pool.query(Migrations.CURRENT_VERSION).execute()
         .onSuccess(rows -> {
           String applied = rows.size() == 0 ? null : rows.iterator().next().getString(0);

@@ -7,6 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Requests that wait for an operation to change, each woken by the event bus or its own timer. */
@@ -16,9 +19,16 @@ final class ChangeWaiters {
   private static final AtomicInteger WAITING = new AtomicInteger();
 
   private final Vertx vertx;
+  /** This verticle's waiters; only its event loop touches the set. */
+  private final Set<Waiter> active = new HashSet<>();
 
   ChangeWaiters(Vertx vertx) {
     this.vertx = vertx;
+  }
+
+  /** Ends every wait now, as if each operation had changed: on shutdown, each answers its current state. */
+  void wakeAll() {
+    List.copyOf(active).forEach(waiter -> waiter.changed.tryComplete());
   }
 
   static int waiting() {
@@ -39,6 +49,7 @@ final class ChangeWaiters {
     private Waiter(String ownerId, String id) {
       consumer = vertx.eventBus().localConsumer(ChangeListener.address(ownerId, id), change -> changed.tryComplete());
       WAITING.incrementAndGet();
+      active.add(this);
     }
 
     /**
@@ -59,6 +70,7 @@ final class ChangeWaiters {
       }
       stopped = true;
       WAITING.decrementAndGet();
+      active.remove(this);
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }

@@ -43,6 +43,11 @@ public final class OperationsHandler implements OperationsApi {
     this.waiters = new ChangeWaiters(vertx);
   }
 
+  /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
+  public void wakeWaiters() {
+    waiters.wakeAll();
+  }
+
   // ---- list: GET .../authentication/operations
 
   @Override
