@@ -74,6 +74,16 @@ class MainProcessTest {
       assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(server.exitValue()).as("a graceful stop exits 0; output: %s", output).isZero();
       assertThat(output).anySatisfy(line -> assertThat(line).contains("Stopped"));
+      assertThat(output).as("one JSON object per log line").allSatisfy(line ->
+        assertThat(line.startsWith("{") ? new JsonObject(line) : line).isInstanceOf(JsonObject.class));
+      JsonObject createLog = output.stream().map(JsonObject::new)
+        .filter(line -> "POST".equals(line.getString("method"))).findFirst().orElseThrow();
+      assertThat(createLog.getString("route")).isEqualTo("/beta/user/authentication/operations");
+      assertThat(createLog.getInteger("status")).isEqualTo(201);
+      assertThat(createLog.getString("request-id")).isEqualTo(created.getHeader("request-id"));
+      assertThat(createLog.getString("user")).hasSize(16).isNotEqualTo(DevToken.USER_OID);
+      assertThat(createLog.getLong("durationMs")).isNotNegative();
+      assertThat(String.join("\n", output)).as("no token in the logs").doesNotContain(token);
       assertThat(output).noneSatisfy(line -> assertThat(line).contains("did not finish cleanly"));
     } finally {
       if (server != null) {
@@ -115,7 +125,7 @@ class MainProcessTest {
           }
         }
       } catch (IOException e) {
-        output.add("(output ended: " + e.getMessage() + ")");
+        // Not a log line: the stream closed under the reader.
       } finally {
         ended.countDown();
       }

@@ -36,7 +36,7 @@ public final class ApiRouter {
 
     // The builder's routes are relative to the server URL's path (/beta): mount them there.
     Router root = Router.router(vertx);
-    root.route().handler(new RequestIds());
+    root.route().handler(new RequestIds()).handler(new RequestLog(contract));
     root.route(basePath(contract) + "/*").subRouter(builder.createRouter());
     GraphErrorHandler errors = new GraphErrorHandler();
     root.route().failureHandler(errors);

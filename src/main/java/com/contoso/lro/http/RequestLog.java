@@ -1,0 +1,59 @@
+package com.contoso.lro.http;
+
+import com.contoso.lro.auth.Caller;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+/**
+ * One log line per request when its response is sent: method, route template, status, duration,
+ * request-id, client-request-id, and a hash of the user, never the user's id or token.
+ */
+final class RequestLog implements PlatformHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
+
+  private final OpenAPIContract contract;
+
+  RequestLog(OpenAPIContract contract) {
+    this.contract = contract;
+  }
+
+  /** Starts timing the request; the line is written when the response has been sent. */
+  @Override
+  public void handle(RoutingContext ctx) {
+    long started = System.nanoTime();
+    ctx.addBodyEndHandler(sent -> {
+      Operation operation = ContractOperations.of(ctx, contract);
+      Caller caller = BearerAuthentication.caller(ctx);
+      LOG.info("{} {} {} {}ms", kv("method", ctx.request().method().name()),
+        kv("route", operation == null ? "(none)" : ApiRouter.basePath(contract) + operation.getOpenAPIPath()),
+        kv("status", ctx.response().getStatusCode()),
+        kv("durationMs", (System.nanoTime() - started) / 1_000_000),
+        kv("request-id", RequestIds.requestId(ctx)),
+        kv("client-request-id", RequestIds.clientRequestId(ctx)),
+        kv("user", caller == null ? null : hash(caller.oid())));
+    });
+    ctx.next();
+  }
+
+  /** Lets logs tell one user's requests from another's without naming the user. */
+  private static String hash(String oid) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(oid.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
+  }
+}
