@@ -74,7 +74,10 @@ public final class Main {
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          new Thread(() -> System.exit(close(vertx, graceSeconds) ? 0 : 1), "shutdown").start();
+          Thread shutdown = new Thread(() -> System.exit(close(vertx, graceSeconds) ? 0 : 1), "shutdown");
+          // Not a daemon, as the signal's thread is: the JVM must not end with Vert.x's threads before the stop does.
+          shutdown.setDaemon(false);
+          shutdown.start();
         }
       });
     }

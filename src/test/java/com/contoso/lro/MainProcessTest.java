@@ -70,6 +70,8 @@ class MainProcessTest {
       HttpResponse<Buffer> answered = await(waiting);
       assertThat(answered.statusCode()).as("a held long-poll answers its current state on SIGTERM").isEqualTo(200);
       assertThat(answered.bodyAsJsonObject().getString("status")).isEqualTo("running");
+      // An idle keep-alive connection would hold the drain for the whole grace period.
+      client.close();
       assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
       assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(server.exitValue()).as("a graceful stop exits 0; output: %s", output).isZero();

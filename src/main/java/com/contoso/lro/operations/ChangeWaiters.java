@@ -26,9 +26,20 @@ final class ChangeWaiters {
     this.vertx = vertx;
   }
 
-  /** Ends every wait now, as if each operation had changed: on shutdown, each answers its current state. */
+  private boolean draining;
+
+  /**
+   * On shutdown: ends every wait now. A waiter then answers the state it read when it began, which
+   * is still current, as any change since would have woken it; the database may be closing.
+   */
   void wakeAll() {
+    draining = true;
     List.copyOf(active).forEach(waiter -> waiter.changed.tryComplete());
+  }
+
+  /** Whether the waits were ended by a shutdown rather than by a change. */
+  boolean draining() {
+    return draining;
   }
 
   static int waiting() {

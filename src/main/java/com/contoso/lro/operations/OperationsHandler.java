@@ -213,7 +213,7 @@ public final class OperationsHandler implements OperationsApi {
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
         ? Future.succeededFuture(new Answer(first, false))
         : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
-          .compose(woken -> service.get(owner, id))
+          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : service.get(owner, id))
           .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();
