@@ -66,11 +66,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException apiException) {
       return apiException;
     }
-    if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException invalid) {
-      return ContractViolations.describe(invalid);
-    }
-    if (failure instanceof ValidatorException invalid) {
-      // Thrown, not failed, while the request was read for validation.
+    // The router wraps the validator's failure in a 400 HttpException; one thrown while the request
+    // was read for validation arrives bare.
+    Throwable unwrapped = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
+    if (unwrapped instanceof ValidatorException invalid) {
       return ContractViolations.describe(invalid);
     }
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {

@@ -249,7 +249,7 @@ public final class OperationService {
   public Future<Long> count(Owner owner, String filter, String search) {
     return withQueryOptions(() -> {
       refuseSearch(search);
-      return store.count(owner.id(), filter);
+      return store.count(OperationStore.matching(owner.id(), filter));
     });
   }
 
@@ -265,9 +265,10 @@ public final class OperationService {
       List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.read(request.skiptoken(), scope, order);
       int top = request.top() == null ? DEFAULT_TOP : request.top();
       int skip = request.skiptoken() == null && request.skip() != null ? request.skip() : 0;
-      Future<List<Operation>> rows = store.list(owner.id(), request.filter(), order, after, top + 1, skip);
+      OperationStore.Matching matching = OperationStore.matching(owner.id(), request.filter());
+      Future<List<Operation>> rows = store.list(matching, order, after, top + 1, skip);
       Future<Optional<Long>> count = request.count()
-        ? store.count(owner.id(), request.filter()).map(Optional::of)
+        ? store.count(matching).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
       return Future.all(rows, count).map(both -> {
         List<Operation> page = rows.result().subList(0, Math.min(top, rows.result().size()));

@@ -97,6 +97,9 @@ public final class OperationStore {
   private final PreparedQuery<RowSet<Row>> selectOne;
   private final PreparedQuery<RowSet<Row>> update;
   private final PreparedQuery<RowSet<Row>> delete;
+  private final PreparedQuery<RowSet<Row>> claimKey;
+  private final PreparedQuery<RowSet<Row>> selectKey;
+  private final PreparedQuery<RowSet<Row>> releaseKey;
 
   public OperationStore(Pool pool) {
     this.pool = pool;
@@ -104,6 +107,9 @@ public final class OperationStore {
     this.selectOne = pool.preparedQuery(SELECT_ONE);
     this.update = pool.preparedQuery(UPDATE);
     this.delete = pool.preparedQuery(DELETE);
+    this.claimKey = pool.preparedQuery(CLAIM_KEY);
+    this.selectKey = pool.preparedQuery(SELECT_KEY);
+    this.releaseKey = pool.preparedQuery(RELEASE_KEY);
   }
 
   /** Completes once the row is committed: the pool runs each statement in its own transaction. */
@@ -113,13 +119,13 @@ public final class OperationStore {
 
   /** The claim's time when this create now holds the key, or empty when another request does or did. */
   Future<Optional<OffsetDateTime>> claimKey(String ownerId, String key, String requestHash, int lifetimeHours) {
-    return pool.preparedQuery(CLAIM_KEY).execute(Tuple.of(ownerId, key, requestHash, lifetimeHours, ABANDONED_SECONDS))
+    return claimKey.execute(Tuple.of(ownerId, key, requestHash, lifetimeHours, ABANDONED_SECONDS))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime(0)));
   }
 
   /** The hash of the request that holds the key, and its answer once it has one. */
   Future<Optional<KeyRecord>> findKey(String ownerId, String key) {
-    return pool.preparedQuery(SELECT_KEY).execute(Tuple.of(ownerId, key)).map(rows -> rows.stream().findFirst()
+    return selectKey.execute(Tuple.of(ownerId, key)).map(rows -> rows.stream().findFirst()
       .map(row -> new KeyRecord(row.getString(0), (JsonObject) row.getValue(1))));
   }
 
@@ -147,7 +153,7 @@ public final class OperationStore {
   }
 
   Future<Void> releaseKey(String ownerId, String key, OffsetDateTime claimedAt) {
-    return pool.preparedQuery(RELEASE_KEY).execute(Tuple.of(ownerId, key, claimedAt)).mapEmpty();
+    return releaseKey.execute(Tuple.of(ownerId, key, claimedAt)).mapEmpty();
   }
 
   private static Tuple row(Operation operation) {
@@ -198,10 +204,9 @@ public final class OperationStore {
    * @param limit  how many rows at most
    * @param offset how many matching rows to pass over first
    */
-  Future<List<Operation>> list(String ownerId, String filter, List<SortTerm> order, List<Object> after, int limit,
-                               int offset) {
-    SqlParameters parameters = new SqlParameters();
-    String sql = "SELECT " + COLUMNS + " FROM operations WHERE " + matching(ownerId, filter, parameters)
+  Future<List<Operation>> list(Matching matching, List<SortTerm> order, List<Object> after, int limit, int offset) {
+    SqlParameters parameters = SqlParameters.startingWith(matching.values());
+    String sql = "SELECT " + COLUMNS + " FROM operations WHERE " + matching.sql()
       + (after.isEmpty() ? "" : " AND " + after(order, after, parameters))
       + " ORDER BY " + order.stream().map(term -> term.sql() + (term.descending() ? " DESC" : " ASC"))
       .collect(Collectors.joining(", "))
@@ -210,15 +215,24 @@ public final class OperationStore {
       .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(OperationStore::operation).toList());
   }
 
-  Future<Long> count(String ownerId, String filter) {
-    SqlParameters parameters = new SqlParameters();
-    String sql = "SELECT count(*) FROM operations WHERE " + matching(ownerId, filter, parameters);
-    return pool.preparedQuery(sql).execute(parameters.tuple()).map(rows -> rows.iterator().next().getLong(0));
+  Future<Long> count(Matching matching) {
+    return pool.preparedQuery("SELECT count(*) FROM operations WHERE " + matching.sql())
+      .execute(SqlParameters.startingWith(matching.values()).tuple())
+      .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  private static String matching(String ownerId, String filter, SqlParameters parameters) {
+  /**
+   * The rows of one owner that a $filter keeps, as the start of a WHERE clause and its values:
+   * parsed once, then shared by a page and its count.
+   */
+  record Matching(String sql, List<Object> values) {
+  }
+
+  static Matching matching(String ownerId, String filter) {
+    SqlParameters parameters = new SqlParameters();
     String owner = "owner_id = " + parameters.add(ownerId);
-    return filter == null ? owner : owner + " AND (" + FilterParser.toSql(filter, parameters) + ")";
+    return new Matching(filter == null ? owner : owner + " AND (" + FilterParser.toSql(filter, parameters) + ")",
+      parameters.values());
   }
 
   /**

@@ -13,6 +13,13 @@ public final class SqlParameters {
 
   private final List<Object> values = new ArrayList<>();
 
+  /** Parameters that go on after {@code first}, e.g. after a WHERE clause built before. */
+  public static SqlParameters startingWith(List<Object> first) {
+    SqlParameters parameters = new SqlParameters();
+    parameters.values.addAll(first);
+    return parameters;
+  }
+
   /** Adds a value and returns its placeholder, e.g. "$3". */
   public String add(Object value) {
     values.add(value);
