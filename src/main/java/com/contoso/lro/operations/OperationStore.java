@@ -64,17 +64,17 @@ public final class OperationStore {
    * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
    * abandoned in flight (a crash) more than {@value #ABANDONED_SECONDS} seconds ago. Nothing comes
    * back when another request holds it or has answered it. Times are the database's, so that
-   * instances whose clocks differ agree on them.
+   * instances whose clocks differ agree on them, and read once, so that a key lives exactly its hours.
    */
   private static final String CLAIM_KEY = """
     INSERT INTO idempotency_keys (owner_id, key, request_hash, claimed_at, expires_at)
-    VALUES ($1, $2, $3, clock_timestamp(), clock_timestamp() + make_interval(hours => $4))
+    SELECT $1, $2, $3, now.t, now.t + make_interval(hours => $4) FROM (SELECT clock_timestamp() AS t) now
     ON CONFLICT (owner_id, key) DO UPDATE
       SET request_hash = EXCLUDED.request_hash, claimed_at = EXCLUDED.claimed_at,
           expires_at = EXCLUDED.expires_at, response = NULL
-      WHERE idempotency_keys.expires_at < clock_timestamp()
+      WHERE idempotency_keys.expires_at < EXCLUDED.claimed_at
          OR (idempotency_keys.response IS NULL
-             AND idempotency_keys.claimed_at < clock_timestamp() - make_interval(secs => $5))
+             AND idempotency_keys.claimed_at < EXCLUDED.claimed_at - make_interval(secs => $5))
     RETURNING claimed_at""";
 
   private static final String SELECT_KEY =
