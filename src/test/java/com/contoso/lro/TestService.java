@@ -109,8 +109,13 @@ public final class TestService {
 
   public Future<Void> stop() {
     client.close();
-    Future<Void> undeployed = vertx.undeploy(deployment);
+    Future<Void> undeployed = undeploy();
     return ownsDatabase ? undeployed.eventually(database::drop) : undeployed;
+  }
+
+  /** Stops the service as a SIGTERM does, and leaves the database for the test to look at. */
+  public Future<Void> undeploy() {
+    return vertx.undeploy(deployment);
   }
 
   /** A request to this service; {@code path} starts at the root, e.g. {@link #OPERATIONS}. */

@@ -1,9 +1,13 @@
 package com.contoso.lro.health;
 
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.db.Migrations;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
 
 import static com.contoso.lro.TestService.await;
@@ -45,6 +49,32 @@ class HealthTest extends ServiceTest {
       assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("DOWN");
     } finally {
       await(service.database.pool().query("DELETE FROM flyway_schema_history WHERE installed_rank = 999").execute());
+    }
+  }
+
+  @Test
+  void ready_answers_503_once_the_instance_drains_for_a_stop_though_the_database_answers(Vertx vertx) {
+    String schemaVersion = await(service.database.pool().query(Migrations.CURRENT_VERSION).execute()).iterator().next().getString(0);
+
+    assertThat(readiness(vertx, schemaVersion, false).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> draining = readiness(vertx, schemaVersion, true);
+
+    assertThat(draining.statusCode()).isEqualTo(503);
+    assertThat(draining.bodyAsJsonObject().getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(check -> "serving".equals(check.getString("id"))).findFirst().orElseThrow()
+      .getJsonObject("data").getString("reason")).isEqualTo("shutting down");
+  }
+
+  private static HttpResponse<Buffer> readiness(Vertx vertx, String schemaVersion, boolean draining) {
+    Router router = Router.router(vertx);
+    HealthRoutes.mount(router, vertx, service.database.pool(), schemaVersion, () -> draining);
+    var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
+    WebClient client = WebClient.create(vertx);
+    try {
+      return await(client.get(server.actualPort(), "localhost", "/health/ready").send());
+    } finally {
+      client.close();
+      await(server.close());
     }
   }
 }
