@@ -13,17 +13,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +63,7 @@ class MainProcessTest {
       HttpResponse<Buffer> created = await(client
         .post(port, "localhost", TestService.OPERATIONS)
         .bearerTokenAuthentication(token)
+        .putHeader("client-request-id", "caller-trace-7")
         .sendJsonObject(new JsonObject().put("status", "running")));
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
       Future<HttpResponse<Buffer>> waiting = client
@@ -83,6 +88,7 @@ class MainProcessTest {
       assertThat(createLog.getString("route")).isEqualTo("/beta/user/authentication/operations");
       assertThat(createLog.getInteger("status")).isEqualTo(201);
       assertThat(createLog.getString("request-id")).isEqualTo(created.getHeader("request-id"));
+      assertThat(createLog.getString("client-request-id")).isEqualTo("caller-trace-7");
       assertThat(createLog.getString("user")).hasSize(16).isNotEqualTo(DevToken.USER_OID);
       assertThat(createLog.getLong("durationMs")).isNotNegative();
       assertThat(String.join("\n", output)).as("no token in the logs").doesNotContain(token);
@@ -95,12 +101,58 @@ class MainProcessTest {
     }
   }
 
+  @Test
+  void log_format_text_gives_readable_lines_and_log_level_filters_them(Vertx vertx) throws Exception {
+    TestDatabase database = await(TestDatabase.create(vertx));
+    try {
+      List<String> text = runAndStop(vertx, database, Map.of("LOG_FORMAT", "text"));
+      assertThat(text).anySatisfy(line -> assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO .*Serving http://.*"));
+      assertThat(text).anySatisfy(line -> assertThat(line).contains("INFO").contains("method=GET").contains("status=200"));
+      assertThat(text).noneSatisfy(line -> assertThat(line).startsWith("{"));
+
+      List<String> warnings = runAndStop(vertx, database, Map.of("LOG_LEVEL", "WARN"));
+      assertThat(warnings).as("LOG_LEVEL=WARN leaves out the INFO lines of start-up and requests")
+        .noneSatisfy(line -> assertThat(line).contains("\"level\":\"INFO\""));
+    } finally {
+      await(database.drop());
+    }
+  }
+
+  /** Starts the service with {@code env}, asks it whether it is ready, stops it, and returns what it printed. */
+  private List<String> runAndStop(Vertx vertx, TestDatabase database, Map<String, String> env) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    int port = freePort();
+    all.put("HTTP_PORT", String.valueOf(port));
+    all.put("AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString());
+    ProcessBuilder main = java(Main.class, all);
+    main.environment().putAll(database.env());
+    Process server = main.start();
+    try {
+      List<String> output = new CopyOnWriteArrayList<>();
+      Output followed = follow(server, output);
+      WebClient client = WebClient.create(vertx);
+      int status = 0;
+      for (int attempt = 0; attempt < 600 && status != 200 && server.isAlive(); attempt++) {
+        Thread.sleep(100);
+        status = client.get(port, "localhost", "/health/ready").send()
+          .map(HttpResponse::statusCode).otherwise(0).await(5, TimeUnit.SECONDS);
+      }
+      client.close();
+      assertThat(status).as("ready; output: %s", output).isEqualTo(200);
+      server.toHandle().destroy();
+      assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+      assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).as("output: %s", output).isZero();
+      return output;
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
   private static ProcessBuilder java(Class<?> mainClass, Map<String, String> env) {
     ProcessBuilder command = new ProcessBuilder(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      // The production logging configuration, not the tests' quieter one.
-      "-Dlogback.configurationFile=logback.xml",
-      "-cp", System.getProperty("java.class.path"),
+      "-cp", mainClassPath(),
       mainClass.getName())
       .redirectErrorStream(true);
     for (String name : List.of("AUTH_JWKS", "AUTH_ISSUER", "AUTH_AUDIENCE", "DATABASE_URL", "PUBLIC_BASE_URL")) {
@@ -108,6 +160,13 @@ class MainProcessTest {
     }
     command.environment().putAll(env);
     return command;
+  }
+
+  /** The tests' class path without the test classes, so that logging is configured as in production. */
+  private static String mainClassPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(entry -> !entry.endsWith("test-classes"))
+      .collect(Collectors.joining(File.pathSeparator));
   }
 
   /** Opens when the process says it is serving, and when its output ends. */
