@@ -1,12 +1,42 @@
 #!/usr/bin/env bash
 # Shows that `make package` makes one runnable jar: it answers --version and --help on its own,
-# with no other file on the classpath. Run by `make test`.
+# with no other file on the classpath, and `java -jar` on it serves, against a fresh database, until
+# a SIGTERM stops it with exit status 0. Run by `make test`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -B -q -DskipTests package >/dev/null
 jar=target/lro-service.jar
+fail() { echo "check-jar: FAILED: $*" >&2; exit 1; }
+
 version="$(java -jar "$jar" --version)"
-[[ "$version" == "lro-service "* && "$version" != *development* ]] || { echo "check-jar: FAILED: --version said '$version'" >&2; exit 1; }
-java -jar "$jar" --help | grep -q "AUTH_JWKS" || { echo "check-jar: FAILED: --help lists no configuration" >&2; exit 1; }
-echo "check-jar: $jar runs on its own: $version"
+[[ "$version" == "lro-service "* && "$version" != *development* ]] || fail "--version said '$version'"
+java -jar "$jar" --help | grep -q "AUTH_JWKS" || fail "--help lists no configuration"
+
+export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
+database="lro_jar_check_$$"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+log="$(mktemp)"
+psql -q -d postgres -c "CREATE DATABASE $database" >/dev/null
+pid=""
+cleanup() {
+  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null || true
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null || true
+  rm -f "$log" "$log.key"
+}
+trap cleanup EXIT
+PGDATABASE="$database" HTTP_PORT="$port" AUTH_DEV_KEY_FILE="$log.key" java -jar "$jar" >"$log" 2>&1 &
+pid=$!
+started=$(date +%s%N)
+until curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null; do
+  kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "java -jar exited before it was ready"; }
+  (( $(date +%s%N) - started < 60000000000 )) || { cat "$log" >&2; fail "java -jar not ready within 60 s"; }
+  sleep 0.1
+done
+ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+pid=""
+(( status == 0 )) || { cat "$log" >&2; fail "java -jar exited $status after SIGTERM"; }
+echo "check-jar: $jar runs on its own: $version; ready in ${ready_ms} ms; SIGTERM exits 0"
