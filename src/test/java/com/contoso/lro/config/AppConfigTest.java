@@ -2,8 +2,15 @@ package com.contoso.lro.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -85,5 +92,28 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("HTTP_PORT", "eighty")))
       .isInstanceOf(IllegalArgumentException.class)
       .hasMessageContaining("HTTP_PORT");
+  }
+
+  @Test
+  void every_variable_the_service_reads_is_in_the_readme_table_and_in_help() throws IOException {
+    Set<String> read = new TreeSet<>();
+    AppConfig.from(new HashMap<>() {
+      @Override
+      public String get(Object name) {
+        read.add((String) name);
+        return null;
+      }
+    });
+    String readme = Files.readString(Path.of("README.md"));
+    String help;
+    try (InputStream in = AppConfig.class.getResourceAsStream("/help.txt")) {
+      help = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(read).hasSizeGreaterThan(15).contains("HTTP_PORT", "DATABASE_URL", "AUTH_JWKS");
+    assertThat(read).allSatisfy(name -> {
+      assertThat(readme).as("README table").contains("| `" + name + "` |");
+      assertThat(help).as("--help").containsPattern("\\b" + name + "\\b");
+    });
   }
 }
