@@ -33,10 +33,12 @@ test:
 	scripts/check-jar.sh
 	$(MVN_TEST) test
 
-## lint: the contract under Redocly's recommended rules and openapi-generator's validation
+## lint: the contract under Redocly's recommended rules and openapi-generator's validation, and
+## the TypeScript client generated from it type-checked by tsc
 lint: $(NODE_TOOLS)
 	scripts/lint-contract.sh
 	scripts/validate-contract.sh
+	scripts/check-typescript-client.sh
 
 # The Node tools, at the versions package-lock.json pins; installed again whenever it changes.
 # No install script is needed: the only two in the tree are core-js's donation banner and
