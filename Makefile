@@ -1,11 +1,13 @@
-# The service's two everyday commands are `make run` and `make test`; see README.md.
+# The service's two everyday commands are `make run` and `make test`; `make lint` checks the
+# contract and the clients generated from it. See README.md.
 SHELL := /bin/bash
 MVN ?= mvn -B -q
 MVN_TEST ?= mvn -B --no-transfer-progress
 JAR := target/lro-service.jar
+NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test token build package clean
+.PHONY: run test lint token build package clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -26,11 +28,23 @@ token: $(JAR)
 ## test: the whole suite, against a real PostgreSQL, in a fresh database per test class
 test:
 	scripts/dev-postgres.sh --no-create-db
-	scripts/validate-contract.sh
 	scripts/check-binding.sh
 	scripts/test-dev-postgres.sh
 	scripts/check-jar.sh
 	$(MVN_TEST) test
+
+## lint: the contract under Redocly's recommended rules and openapi-generator's validation, and
+## the TypeScript client generated from it type-checked by tsc
+lint: $(NODE_TOOLS)
+	scripts/lint-contract.sh
+	scripts/validate-contract.sh
+	scripts/check-typescript-client.sh
+
+# The Node tools, at the versions package-lock.json pins; installed again whenever it changes.
+# No install script is needed: the only two in the tree are core-js's donation banner and
+# protobufjs's check of its dependents' version ranges.
+$(NODE_TOOLS): package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 
 clean:
 	$(MVN) clean

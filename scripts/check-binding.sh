@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-tar -C "$root" --exclude=./target --exclude=./.git --exclude=./.dev -cf - . | tar -C "$scratch" -xf -
+tar -C "$root" --exclude=./target --exclude=./.git --exclude=./.dev --exclude=./node_modules -cf - . | tar -C "$scratch" -xf -
 # Two probes: one under another tag, one with none. Each must land in OperationsApi.
 cat > "$scratch/probe.yaml" <<'YAML'
   /user/authentication/bindingProbe:
