@@ -6,10 +6,13 @@ import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
+import com.contoso.lro.metrics.MetricsRoutes;
+import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -37,17 +40,21 @@ public final class ApiVerticle extends VerticleBase {
   private final TrustedKeys keys;
   private final PageTokens pageTokens;
   private final String schemaVersion;
+  private final PrometheusMeterRegistry registry;
+  private final OperationMetrics operationMetrics;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens,
-                     String schemaVersion) {
+                     String schemaVersion, PrometheusMeterRegistry registry, OperationMetrics operationMetrics) {
     this.config = config;
     this.contract = contract;
     this.keys = keys;
     this.pageTokens = pageTokens;
     this.schemaVersion = schemaVersion;
+    this.registry = registry;
+    this.operationMetrics = operationMetrics;
   }
 
   @Override
@@ -64,11 +71,13 @@ public final class ApiVerticle extends VerticleBase {
       .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
     OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
-      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()));
+      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx);
     this.operations = operations;
-    Router router = ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations);
+    TokenVerifier verifier = new TokenVerifier(vertx, keys);
+    Router router = ApiRouter.create(vertx, contract, verifier, operations);
     HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
+    MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(router)
       .listen()

@@ -2,6 +2,9 @@ package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.config.JsonMapping;
+import com.contoso.lro.metrics.MeteredVertx;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -19,9 +22,21 @@ public final class Application {
     return OpenAPIContract.from(vertx, CONTRACT);
   }
 
-  /** Completes when every API verticle listens; fails with the first problem found. */
+  /**
+   * On a Vert.x made without metrics, such as most tests': /metrics then shows the service's own
+   * meters only, from a registry of this deployment's.
+   */
   public static Future<String> deploy(Vertx vertx, AppConfig config) {
+    return deploy(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Completes when every API verticle listens; fails with the first problem found.
+   *
+   * @param registry what /metrics shows: the {@link MeteredVertx}'s registry of {@code vertx}, with its HTTP and pool metrics
+   */
+  public static Future<String> deploy(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
     JsonMapping.configure();
-    return vertx.deployVerticle(new ServiceVerticle(config));
+    return vertx.deployVerticle(new ServiceVerticle(config, registry));
   }
 }

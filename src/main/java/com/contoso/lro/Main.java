@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.metrics.MeteredVertx;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +53,11 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    MeteredVertx metered = MeteredVertx.create();
+    Vertx vertx = metered.vertx();
     stopOnSignals(vertx, config.shutdownGraceSeconds());
     try {
-      Application.deploy(vertx, config).toCompletionStage().toCompletableFuture().join();
+      Application.deploy(vertx, config, metered.registry()).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
       LOG.error("Start-up failed: {}", e.getCause().getMessage(), e.getCause());
       System.exit(1);

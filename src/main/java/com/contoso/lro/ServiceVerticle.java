@@ -5,8 +5,10 @@ import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.ChangeListener;
 import com.contoso.lro.db.Migrations;
 import com.contoso.lro.db.ServiceSecrets;
+import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.retention.RetentionVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,15 +22,18 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 public final class ServiceVerticle extends VerticleBase {
 
   private final AppConfig config;
+  private final PrometheusMeterRegistry registry;
   private PgSubscriber changes;
   private String schemaVersion;
 
-  public ServiceVerticle(AppConfig config) {
+  public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
+    this.registry = registry;
   }
 
   @Override
   public Future<?> start() {
+    OperationMetrics operationMetrics = new OperationMetrics(registry);
     return Migrations.apply(vertx, config.database())
       .compose(schemaVersion -> {
         this.schemaVersion = schemaVersion;
@@ -42,7 +47,8 @@ public final class ServiceVerticle extends VerticleBase {
         .compose(contract -> TrustedKeys.load(vertx, config.auth())
           .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
             .compose(retention -> vertx.deployVerticle(
-              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey), schemaVersion),
+              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey), schemaVersion,
+                registry, operationMetrics),
               new DeploymentOptions().setInstances(config.httpInstances()))))));
   }
 

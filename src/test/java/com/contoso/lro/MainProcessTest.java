@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The service as an operator runs it, a real process: it migrates a fresh database, serves, accepts
- * the token that {@code make token} prints, and on SIGTERM (handled as Ctrl-C's SIGINT is) stops
+ * the token that {@code make token} prints, counts in /metrics, and on SIGTERM (handled as Ctrl-C's SIGINT is) stops
  * gracefully: a held long-poll answers its current state, and the process exits 0.
  */
 @ExtendWith(VertxExtension.class)
@@ -66,6 +66,11 @@ class MainProcessTest {
         .putHeader("client-request-id", "caller-trace-7")
         .sendJsonObject(new JsonObject().put("status", "running")));
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+      String metrics = await(client.get(port, "localhost", "/metrics").send()).bodyAsString();
+      assertThat(metrics).as("Main runs Vert.x with its metrics on")
+        .contains("vertx_http_server_requests_total{code=\"201\",method=\"POST\",route=\"/beta/user/authentication/operations\"} 1.0")
+        .contains("vertx_pool_in_use{pool_name=\"lro-pool\",pool_type=\"sql\"}")
+        .contains("lro_created_operations_total 1.0");
       Future<HttpResponse<Buffer>> waiting = client
         .get(port, "localhost", TestService.OPERATIONS + "/" + created.bodyAsJsonObject().getString("id"))
         .bearerTokenAuthentication(token).putHeader("Prefer", "wait=60").send();

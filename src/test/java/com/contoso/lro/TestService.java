@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -78,6 +79,20 @@ public final class TestService {
 
   /** @param tokens the keys to trust, for tests that publish them elsewhere than the default JWKS file */
   public static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides) {
+    return start(vertx, tokens, overrides, null);
+  }
+
+  /**
+   * On a Vert.x with metrics, as Main runs it.
+   *
+   * @param registry the registry that {@code vertx} was made with by {@link com.contoso.lro.metrics.MeteredVertx}
+   */
+  public static Future<TestService> start(Vertx vertx, PrometheusMeterRegistry registry, Map<String, String> overrides) {
+    return start(vertx, new TestTokens(), overrides, registry);
+  }
+
+  private static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides,
+                                           PrometheusMeterRegistry registry) {
     return TestDatabase.create(vertx).compose(database -> {
       Map<String, String> env = new HashMap<>(database.env());
       env.put("HTTP_PORT", String.valueOf(freePort()));
@@ -86,7 +101,7 @@ public final class TestService {
       env.put("AUTH_ISSUER", TestTokens.ISSUER);
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
-      return deploy(vertx, tokens, database, env, true);
+      return deploy(vertx, tokens, database, env, true, registry);
     });
   }
 
@@ -97,12 +112,15 @@ public final class TestService {
   public Future<TestService> another(Vertx otherVertx) {
     Map<String, String> otherEnv = new HashMap<>(env);
     otherEnv.put("HTTP_PORT", String.valueOf(freePort()));
-    return deploy(otherVertx, tokens, database, otherEnv, false);
+    return deploy(otherVertx, tokens, database, otherEnv, false, null);
   }
 
+  /** @param registry null on a Vert.x without metrics */
   private static Future<TestService> deploy(Vertx vertx, TestTokens tokens, TestDatabase database,
-                                            Map<String, String> env, boolean ownsDatabase) {
-    return Application.deploy(vertx, AppConfig.from(env))
+                                            Map<String, String> env, boolean ownsDatabase,
+                                            PrometheusMeterRegistry registry) {
+    AppConfig config = AppConfig.from(env);
+    return (registry == null ? Application.deploy(vertx, config) : Application.deploy(vertx, config, registry))
       .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
         env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase)));
   }

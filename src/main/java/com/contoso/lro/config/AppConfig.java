@@ -17,12 +17,13 @@ import java.util.Optional;
  * @param idempotencyKeyHours  IDEMPOTENCY_KEY_HOURS: how long an Idempotency-Key's first answer is kept
  * @param retention     RETENTION_*
  * @param shutdownGraceSeconds SHUTDOWN_GRACE_SECONDS: how long requests in flight may take to finish on SIGTERM
+ * @param metricsRequireToken  METRICS_REQUIRE_TOKEN: whether GET /metrics needs a bearer token the API would accept
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
-                        DatabaseConfig database, AuthConfig auth) {
+                        boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -38,6 +39,9 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.integer("IDEMPOTENCY_KEY_HOURS", 24),
       RetentionConfig.from(read),
       read.integer("SHUTDOWN_GRACE_SECONDS", 10),
+      // Off by default: Prometheus scrapes from inside the network, where /metrics is usually open and the
+      // ingress keeps it from the outside; on, a scraper authenticates as any client does (see README).
+      read.bool("METRICS_REQUIRE_TOKEN", false),
       DatabaseConfig.from(read),
       AuthConfig.from(read));
   }

@@ -29,4 +29,14 @@ final class EnvReader {
       }
     }).orElse(fallback);
   }
+
+  /** {@code true} or {@code false}, in any case; anything else is refused rather than read as false. */
+  boolean bool(String name, boolean fallback) {
+    return optional(name).map(value -> {
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(value);
+      }
+      throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+    }).orElse(fallback);
+  }
 }

@@ -3,10 +3,12 @@ package com.contoso.lro.http;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.contract.api.OperationsApi;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 
 /**
  * The API's router, built from the contract. Each request goes: request ids, body (64 KiB at most),
@@ -37,13 +39,29 @@ public final class ApiRouter {
     // The builder's routes are relative to the server URL's path (/beta): mount them there.
     Router root = Router.router(vertx);
     root.route().handler(new RequestIds()).handler(new RequestLog(contract));
-    root.route(basePath(contract) + "/*").subRouter(builder.createRouter());
+    Router api = builder.createRouter();
+    nameByTemplate(api, contract);
+    root.route(basePath(contract) + "/*").subRouter(api);
     GraphErrorHandler errors = new GraphErrorHandler();
     root.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       root.errorHandler(status, errors.forStatus(status));
     }
     return root;
+  }
+
+  /**
+   * Names each operation's route by the contract's template, e.g.
+   * /beta/me/authentication/operations/{longRunningOperationId}: the route label of the HTTP
+   * metrics, as the request log has it, rather than the route's path relative to /beta.
+   */
+  private static void nameByTemplate(Router api, OpenAPIContract contract) {
+    for (Route route : api.getRoutes()) {
+      Operation operation = route.getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
+      if (operation != null) {
+        route.setName(basePath(contract) + operation.getOpenAPIPath());
+      }
+    }
   }
 
   /** The version prefix of every path: the path of the contract's server URL. */

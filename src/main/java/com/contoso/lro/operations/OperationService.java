@@ -47,10 +47,12 @@ public final class OperationService {
   private final Clock clock;
   private final int retryAfterMaxSeconds;
   private final Duration idempotencyKeyLifetime;
+  private final OperationMetrics metrics;
 
   public OperationService(OperationStore store, PageTokens pageTokens, Clock clock, int retryAfterMaxSeconds,
-                          Duration idempotencyKeyLifetime) {
+                          Duration idempotencyKeyLifetime, OperationMetrics metrics) {
     this.store = store;
+    this.metrics = metrics;
     this.pageTokens = pageTokens;
     this.clock = clock;
     this.retryAfterMaxSeconds = retryAfterMaxSeconds;
@@ -125,7 +127,8 @@ public final class OperationService {
       body.getResourceLocation() == null ? null : body.getResourceLocation().toString(),
       1);
     if (request.idempotencyKey().isEmpty()) {
-      return store.insert(operation).recover(OperationService::takenId).map(request.render());
+      return store.insert(operation).onSuccess(inserted -> metrics.created())
+        .recover(OperationService::takenId).map(request.render());
     }
     String key = request.idempotencyKey().get();
     String fingerprint = fingerprint(request.rawBody());
@@ -142,6 +145,7 @@ public final class OperationService {
                                           Function<Operation, Created> render) {
     Created created = render.apply(operation);
     return store.insertAnswering(operation, key, claimedAt, created.toJson())
+      .onSuccess(inserted -> metrics.created())
       .map(created)
       .recover(failure -> failure instanceof OperationStore.KeyTakenOver
         ? Future.failedFuture(failure)
@@ -213,9 +217,15 @@ public final class OperationService {
         : JsonNullable.undefined(),
       now());
     Long[] versions = ifMatch.map(Precondition::versionsOrNull).orElse(null);
-    return store.update(owner.id(), id, changes, versions).compose(updated -> updated.isPresent()
-      ? Future.succeededFuture(updated.get())
-      : store.find(owner.id(), id).compose(current -> Future.failedFuture(refusal(current, ifMatch, changes))));
+    return store.update(owner.id(), id, changes, versions).compose(updated -> {
+      if (updated.isEmpty()) {
+        return store.find(owner.id(), id).compose(current -> Future.failedFuture(refusal(current, ifMatch, changes)));
+      }
+      if (updated.get().changed()) {
+        metrics.updated();
+      }
+      return Future.succeededFuture(updated.get().operation());
+    });
   }
 
   /** Why an update found nothing to change: no such operation, another version, or a refused move. */
@@ -239,11 +249,15 @@ public final class OperationService {
 
   public Future<Void> delete(Owner owner, String id, Optional<Precondition> ifMatch) {
     return store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
-      .compose(deleted -> deleted
-        ? Future.succeededFuture()
-        : store.find(owner.id(), id).compose(current -> Future.failedFuture(current.isEmpty()
+      .compose(deleted -> {
+        if (deleted) {
+          metrics.deleted();
+          return Future.succeededFuture();
+        }
+        return store.find(owner.id(), id).compose(current -> Future.failedFuture(current.isEmpty()
           ? ApiException.itemNotFound()
-          : ApiException.resourceModified())));
+          : ApiException.resourceModified()));
+      });
   }
 
   public Future<Long> count(Owner owner, String filter, String search) {

@@ -43,7 +43,9 @@ public final class OperationStore {
    * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
    * lifecycle (a final operation changes no more) and If-Match are conditions of the same
    * statement, so that two concurrent updates cannot both pass them: the second re-reads the row
-   * the first wrote.
+   * the first wrote. The row's version before the update comes back too, to tell a real change
+   * from none: read FOR UPDATE, it is the version this statement changed, even when another update
+   * committed in between (PostgreSQL before 18 has no RETURNING old.*).
    */
   private static final String UPDATE = """
     UPDATE operations o SET
@@ -52,13 +54,14 @@ public final class OperationStore {
       resource_location = CASE WHEN $6 THEN $7 ELSE o.resource_location END,
       last_action_date_time = CASE WHEN %1$s THEN $8 ELSE o.last_action_date_time END,
       version = o.version + CASE WHEN %1$s THEN 1 ELSE 0 END
+    FROM (SELECT version FROM operations WHERE owner_id = $1 AND id = $2 FOR UPDATE) before
     WHERE o.owner_id = $1 AND o.id = $2
       AND ($9::bigint[] IS NULL OR o.version = ANY($9))
       AND (o.status NOT IN ('succeeded', 'failed') OR NOT %1$s)
       AND ($3::text IS NULL OR $3 = o.status
         OR (o.status = 'notStarted' AND $3 <> 'notStarted')
         OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
-    RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1");
+    RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
 
   /**
    * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
@@ -172,11 +175,15 @@ public final class OperationStore {
     return selectOne.execute(Tuple.of(ownerId, id)).map(OperationStore::first);
   }
 
+  /** An operation as an update left it, and whether the update changed it. */
+  record Updated(Operation operation, boolean changed) {
+  }
+
   /**
    * The operation as updated, or empty when it is absent, its version is not one {@code ifMatch}
    * names, or the status move is not allowed: the caller tells which by reading it again.
    */
-  Future<Optional<Operation>> update(String ownerId, String id, OperationChanges changes, Long[] ifMatch) {
+  Future<Optional<Updated>> update(String ownerId, String id, OperationChanges changes, Long[] ifMatch) {
     return update.execute(Tuple.from(new Object[] {
       ownerId,
       id,
@@ -187,7 +194,7 @@ public final class OperationStore {
       changes.resourceLocation().orElse(null),
       changes.now(),
       ifMatch
-    })).map(OperationStore::first);
+    })).map(rows -> rows.stream().findFirst().map(row -> new Updated(operation(row), row.getBoolean("changed"))));
   }
 
   /** Whether an operation with one of the {@code ifMatch} versions (null: any) was there to delete. */

@@ -30,7 +30,9 @@ public final class RetentionVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // One connection of its own: the job never takes one that a request is waiting for.
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(database.connect()).using(vertx).build();
+    // Named, so that its pool metrics are told from the API's lro-pool.
+    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName("lro-retention-pool"))
+      .connectingTo(database.connect()).using(vertx).build();
     RetentionJob job = new RetentionJob(pool, Duration.ofHours(config.hours()), config.batchSize(), Clock.systemUTC());
     schedule(job);
     return Future.succeededFuture();

@@ -116,4 +116,18 @@ class AppConfigTest {
       assertThat(help).as("--help").containsPattern("\\b" + name + "\\b");
     });
   }
+
+  @Test
+  void metrics_need_no_token_unless_metrics_require_token_is_true() {
+    assertThat(AppConfig.from(Map.of()).metricsRequireToken()).isFalse();
+    assertThat(AppConfig.from(Map.of("METRICS_REQUIRE_TOKEN", "true")).metricsRequireToken()).isTrue();
+    assertThat(AppConfig.from(Map.of("METRICS_REQUIRE_TOKEN", "FALSE")).metricsRequireToken()).isFalse();
+  }
+
+  @Test
+  void a_switch_that_is_neither_true_nor_false_is_refused_rather_than_read_as_off() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("METRICS_REQUIRE_TOKEN", "yes")))
+      .isInstanceOf(IllegalArgumentException.class)
+      .hasMessageContaining("METRICS_REQUIRE_TOKEN");
+  }
 }
