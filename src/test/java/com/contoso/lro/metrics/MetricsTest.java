@@ -133,7 +133,7 @@ class MetricsTest {
   }
 
   @Test
-  void the_shared_sql_pool_reports_its_connections_in_use_and_its_usage() {
+  void the_api_sql_pool_reports_its_connections_in_use_and_its_usage() {
     String token = service.tokens.user().sign();
     service.create(token, new JsonObject());
 

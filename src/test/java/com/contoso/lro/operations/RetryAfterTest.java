@@ -92,8 +92,7 @@ class RetryAfterTest extends ServiceTest {
 
   @Test
   void the_cap_is_RETRY_AFTER_MAX_SECONDS() {
-    // A Vert.x of its own: the service's pool is shared by name within one Vert.x, so a second
-    // service in this class's Vert.x would read the first one's database.
+    // A Vert.x of its own, as a second instance of the service has.
     Vertx vertx = Vertx.vertx();
     TestService capped = await(TestService.start(vertx, Map.of("RETRY_AFTER_MAX_SECONDS", "5")));
     try {
