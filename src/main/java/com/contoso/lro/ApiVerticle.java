@@ -3,6 +3,7 @@ package com.contoso.lro;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
@@ -34,6 +35,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final OpenAPIContract contract;
+  private final ContractDocs docs;
   private final TrustedKeys keys;
   private final PageTokens pageTokens;
   private final String schemaVersion;
@@ -41,10 +43,11 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private volatile boolean draining;
 
-  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens,
-                     String schemaVersion) {
+  public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
+                     PageTokens pageTokens, String schemaVersion) {
     this.config = config;
     this.contract = contract;
+    this.docs = docs;
     this.keys = keys;
     this.pageTokens = pageTokens;
     this.schemaVersion = schemaVersion;
@@ -69,6 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     this.operations = operations;
     Router router = ApiRouter.create(vertx, contract, new TokenVerifier(vertx, keys), operations);
     HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
+    docs.mount(router, links);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(router)
       .listen()
