@@ -32,5 +32,11 @@ test:
 	scripts/check-jar.sh
 	$(MVN_TEST) test
 
+## node_modules: the build's Node tools, exactly as package-lock.json pins them (DocsPageBrowserTest
+## skips without them, so `make test` does not require them)
+node_modules: package.json package-lock.json
+	npm ci
+	@touch node_modules
+
 clean:
 	$(MVN) clean
