@@ -69,7 +69,8 @@ class ContractDocsTest extends ServiceTest {
     HttpResponse<Buffer> yaml = await(service.request(GET, "/openapi.yaml").putHeader("Host", "lro.example.test:9443").send());
     HttpResponse<Buffer> json = await(service.request(GET, "/openapi.json").putHeader("Host", "lro.example.test:9443").send());
 
-    assertThat(serverUrl(new JsonObject(Json.encode(parseYaml(yaml.bodyAsString()))))).isEqualTo("http://lro.example.test:9443/beta");
+    assertThat(serverUrl(new JsonObject(Json.encode(parseYaml(yaml.bodyAsString())))))
+      .isEqualTo("http://lro.example.test:9443/beta");
     assertThat(serverUrl(json.bodyAsJsonObject())).isEqualTo("http://lro.example.test:9443/beta");
   }
 

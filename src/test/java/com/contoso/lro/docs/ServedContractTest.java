@@ -46,8 +46,8 @@ class ServedContractTest {
 
     String served = ServedContract.parse(CONTRACT).yaml(odd).toString();
 
-    assertThat(firstServerUrl(new JsonObject(new Yaml(new SafeConstructor(new LoaderOptions())).<Map<String, Object>>load(served))))
-      .isEqualTo(odd);
+    Map<String, Object> parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(served);
+    assertThat(firstServerUrl(new JsonObject(parsed))).isEqualTo(odd);
   }
 
   @Test

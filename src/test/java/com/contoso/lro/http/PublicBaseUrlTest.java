@@ -37,8 +37,10 @@ class PublicBaseUrlTest extends ServiceTest {
 
   @Test
   void the_served_contract_names_the_public_base_url_whatever_host_the_client_sent() {
-    var yaml = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.yaml").putHeader("Host", "attacker.example").send());
-    var json = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.json").putHeader("Host", "attacker.example").send());
+    var yaml = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.yaml")
+      .putHeader("Host", "attacker.example").send());
+    var json = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.json")
+      .putHeader("Host", "attacker.example").send());
 
     assertThat(yaml.bodyAsString()).contains("  - url: https://lro.contoso.com/beta\n").doesNotContain("attacker.example");
     assertThat(json.bodyAsJsonObject().getJsonArray("servers").getJsonObject(0).getString("url"))
