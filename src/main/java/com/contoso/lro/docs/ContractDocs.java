@@ -26,8 +26,8 @@ import java.util.function.Function;
  */
 public final class ContractDocs {
 
-  public static final String YAML = "application/yaml";
-  public static final String JSON = "application/json";
+  private static final String YAML = "application/yaml";
+  private static final String JSON = "application/json";
 
   private static final String PAGE = "com/contoso/lro/docs/";
   /** Written by WebJar Sync into the jar: the version it holds, and so the folder of its files. */
