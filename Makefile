@@ -7,7 +7,7 @@ JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test lint token build package clean
+.PHONY: run test lint node_modules token build package clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -45,6 +45,10 @@ lint: $(NODE_TOOLS)
 # protobufjs's check of its dependents' version ranges.
 $(NODE_TOOLS): package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
+
+## node_modules: the same Node tools on their own (DocsPageBrowserTest skips without them, so
+## `make test` does not require them)
+node_modules: $(NODE_TOOLS)
 
 clean:
 	$(MVN) clean

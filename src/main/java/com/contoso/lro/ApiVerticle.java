@@ -3,6 +3,7 @@ package com.contoso.lro;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
@@ -37,6 +38,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final OpenAPIContract contract;
+  private final ContractDocs docs;
   private final TrustedKeys keys;
   private final PageTokens pageTokens;
   private final String schemaVersion;
@@ -46,10 +48,12 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   private volatile boolean draining;
 
-  public ApiVerticle(AppConfig config, OpenAPIContract contract, TrustedKeys keys, PageTokens pageTokens,
-                     String schemaVersion, PrometheusMeterRegistry registry, OperationMetrics operationMetrics) {
+  public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
+                     PageTokens pageTokens, String schemaVersion, PrometheusMeterRegistry registry,
+                     OperationMetrics operationMetrics) {
     this.config = config;
     this.contract = contract;
+    this.docs = docs;
     this.keys = keys;
     this.pageTokens = pageTokens;
     this.schemaVersion = schemaVersion;
@@ -78,6 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = ApiRouter.create(vertx, contract, verifier, operations);
     HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
+    docs.mount(router, links);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
       .requestHandler(router)
       .listen()

@@ -5,6 +5,7 @@ import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.ChangeListener;
 import com.contoso.lro.db.Migrations;
 import com.contoso.lro.db.ServiceSecrets;
+import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.retention.RetentionVerticle;
@@ -16,8 +17,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 
 /**
  * One instance of the service. Starts in order: schema, the change listener, shared secrets,
- * contract, keys, the retention job, then one API verticle per event loop as its children;
- * undeploying it stops them all and the listener's connection.
+ * contract, its served copies and reference page, keys, the retention job, then one API verticle
+ * per event loop as its children; undeploying it stops them all and the listener's connection.
  */
 public final class ServiceVerticle extends VerticleBase {
 
@@ -44,12 +45,13 @@ public final class ServiceVerticle extends VerticleBase {
         return ServiceSecrets.pageTokenKey(vertx, config.database().connect());
       })
       .compose(pageTokenKey -> Application.loadContract(vertx)
-        .compose(contract -> TrustedKeys.load(vertx, config.auth())
-          .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
-            .compose(retention -> vertx.deployVerticle(
-              () -> new ApiVerticle(config, contract, keys, new PageTokens(pageTokenKey), schemaVersion,
-                registry, operationMetrics),
-              new DeploymentOptions().setInstances(config.httpInstances()))))));
+        .compose(contract -> ContractDocs.load(vertx)
+          .compose(docs -> TrustedKeys.load(vertx, config.auth())
+            .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+              .compose(retention -> vertx.deployVerticle(
+                () -> new ApiVerticle(config, contract, docs, keys, new PageTokens(pageTokenKey), schemaVersion,
+                  registry, operationMetrics),
+                new DeploymentOptions().setInstances(config.httpInstances())))))));
   }
 
   @Override

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Behind a proxy, PUBLIC_BASE_URL, not the Host header, names the service in Location and @odata.context. */
+/**
+ * Behind a proxy, PUBLIC_BASE_URL, not the Host header, names the service in Location and
+ * @odata.context, and as the server of the served contract.
+ */
 @ServiceEnv({"PUBLIC_BASE_URL=https://lro.contoso.com/"})
 class PublicBaseUrlTest extends ServiceTest {
 
@@ -30,6 +33,18 @@ class PublicBaseUrlTest extends ServiceTest {
       .isEqualTo("https://lro.contoso.com/beta/users/" + user.oid() + "/authentication/operations/" + id);
     assertThat(response.bodyAsJsonObject().getString("@odata.context"))
       .startsWith("https://lro.contoso.com/beta/$metadata#users('" + user.oid() + "')");
+  }
+
+  @Test
+  void the_served_contract_names_the_public_base_url_whatever_host_the_client_sent() {
+    var yaml = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.yaml")
+      .putHeader("Host", "attacker.example").send());
+    var json = await(service.request(io.vertx.core.http.HttpMethod.GET, "/openapi.json")
+      .putHeader("Host", "attacker.example").send());
+
+    assertThat(yaml.bodyAsString()).contains("  - url: https://lro.contoso.com/beta\n").doesNotContain("attacker.example");
+    assertThat(json.bodyAsJsonObject().getJsonArray("servers").getJsonObject(0).getString("url"))
+      .isEqualTo("https://lro.contoso.com/beta");
   }
 
   @Test

@@ -1,0 +1,113 @@
+package com.contoso.lro.docs;
+
+import com.contoso.lro.Application;
+import com.contoso.lro.http.GraphLinks;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystem;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The contract and its reference page, without a token: GET /openapi.yaml and /openapi.json, and
+ * GET /docs, Swagger UI from the org.webjars:swagger-ui jar pointed at /openapi.yaml. Everything
+ * is read once, at start-up; requests are served from memory or, for Swagger UI's own files, by
+ * StaticHandler from the classpath.
+ */
+public final class ContractDocs {
+
+  private static final String YAML = "application/yaml";
+  private static final String JSON = "application/json";
+
+  private static final String PAGE = "com/contoso/lro/docs/";
+  /** Written by WebJar Sync into the jar: the version it holds, and so the folder of its files. */
+  private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
+  private static final String SWAGGER_UI_FILES = "META-INF/resources/webjars/swagger-ui/";
+  /**
+   * Swagger UI styles elements inline and draws icons from data: URIs; every script and every call
+   * stays on this origin, so a script injected through the contract or a response has nowhere to
+   * send the visitor's token.
+   */
+  private static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+  private final ServedContract contract;
+  private final Buffer index;
+  private final Buffer initializer;
+  private final String swaggerUiVersion;
+
+  private ContractDocs(ServedContract contract, Buffer index, Buffer initializer, String swaggerUiVersion) {
+    this.contract = contract;
+    this.index = index;
+    this.initializer = initializer;
+    this.swaggerUiVersion = swaggerUiVersion;
+  }
+
+  /** Reads the contract, the page and Swagger UI's version from the classpath, off the event loop. */
+  public static Future<ContractDocs> load(Vertx vertx) {
+    FileSystem files = vertx.fileSystem();
+    Future<ServedContract> contract = files.readFile(Application.CONTRACT)
+      .compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
+    Future<Buffer> index = files.readFile(PAGE + "index.html");
+    Future<Buffer> initializer = files.readFile(PAGE + "swagger-initializer.js");
+    Future<String> version = files.readFile(SWAGGER_UI_POM).map(ContractDocs::version);
+    return Future.all(contract, index, initializer, version)
+      .map(all -> new ContractDocs(contract.result(), index.result(), initializer.result(), version.result()));
+  }
+
+  /**
+   * Adds the routes to {@code router}, outside /beta and so outside its bearer authentication.
+   * The served contract names the same service root as Location and @odata.context do.
+   */
+  public void mount(Router router, GraphLinks links) {
+    router.get("/openapi.yaml").handler(serve(YAML, ctx -> contract.yaml(links.serviceRoot(ctx))));
+    router.get("/openapi.json").handler(serve(JSON, ctx -> contract.json(links.serviceRoot(ctx))));
+
+    Handler<RoutingContext> page = ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+      .putHeader("Content-Security-Policy", PAGE_POLICY)
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .end(index);
+    router.get("/docs").handler(page);
+    router.get("/docs/").handler(page);
+    router.get("/docs/index.html").handler(page);
+    // Replaces the webjar's own initializer, which would show the Petstore.
+    router.get("/docs/swagger-initializer.js").handler(ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+      .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+      .end(initializer));
+    router.route("/docs/*").handler(StaticHandler.create(SWAGGER_UI_FILES + swaggerUiVersion)
+      // Else StaticHandler may read a file's properties on the event loop once it finds the disk fast.
+      .setAlwaysAsyncFS(true));
+  }
+
+  private static Handler<RoutingContext> serve(String contentType, Function<RoutingContext, Buffer> body) {
+    return ctx -> ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+      .end(body.apply(ctx));
+  }
+
+  private static String version(Buffer pomProperties) {
+    Properties properties = new Properties();
+    try {
+      properties.load(new StringReader(pomProperties.toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String version = properties.getProperty("version");
+    if (version == null || !version.matches("[0-9A-Za-z.\\-]+")) {
+      throw new IllegalStateException(SWAGGER_UI_POM + " names no version");
+    }
+    return version;
+  }
+}
