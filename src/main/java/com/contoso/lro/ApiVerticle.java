@@ -68,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     // A pool shared by name closed under one verticle's requests when another verticle stopped.
     Pool pool = PgBuilder.pool()
       .with(new PoolOptions()
-        .setMaxSize(Math.max(1, (config.database().poolSize() + config.httpInstances() - 1) / config.httpInstances()))
+        .setMaxSize(Math.max(1, config.database().poolSize() / config.httpInstances()))
         .setName(POOL_NAME))
       .connectingTo(config.database().connect())
       .using(vertx)

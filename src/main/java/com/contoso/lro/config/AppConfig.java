@@ -69,7 +69,7 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
 
   /**
    * @param connect  where PostgreSQL is; DATABASE_URL wins over the PG* variables
-   * @param poolSize DB_POOL_SIZE: connections in all, divided among the HTTP verticles
+   * @param poolSize DB_POOL_SIZE: connections in all, divided among the HTTP verticles (at least one each)
    */
   public record DatabaseConfig(PgConnectOptions connect, int poolSize) {
 
