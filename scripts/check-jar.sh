@@ -28,7 +28,9 @@ trap cleanup EXIT
 PGDATABASE="$database" HTTP_PORT="$port" AUTH_DEV_KEY_FILE="$log.key" java -jar "$jar" >"$log" 2>&1 &
 pid=$!
 started=$(date +%s%N)
-until curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null; do
+# -m: with metrics on, Vert.x 5.0.7 leaves a connection accepted in the moment between binding the
+# port and creating the server's metrics unanswered; a probe must not wait on it for ever.
+until curl -fs -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null; do
   kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "java -jar exited before it was ready"; }
   (( $(date +%s%N) - started < 60000000000 )) || { cat "$log" >&2; fail "java -jar not ready within 60 s"; }
   sleep 0.1
