@@ -5,7 +5,7 @@ MVN_TEST ?= mvn -B --no-transfer-progress
 JAR := target/lro-service.jar
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test token build package clean
+.PHONY: run test token build package bench clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -31,6 +31,11 @@ test:
 	scripts/test-dev-postgres.sh
 	scripts/check-jar.sh
 	$(MVN_TEST) test
+
+## bench: measure the service against pgbench limits of its own SQL on this machine; not part of
+## `make test`. C, T, REPEAT, WARMUP_SECONDS, KEEP_DB, ... from the environment: see README.md.
+bench:
+	bench/run.sh
 
 clean:
 	$(MVN) clean
