@@ -145,6 +145,19 @@ def spread(values):
     return f"{low:,.0f}–{high:,.0f} (±{(high - low) / 2 / mid * 100:.0f} %)" if mid else "—"
 
 
+def memory_lines(path):
+    """The largest VmRSS seen in each phase, in the order the phases ran."""
+    largest = {}
+    for line in open(path) if path and os.path.exists(path) else []:
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) == 4 and fields[2].isdigit():
+            largest[fields[1]] = max(largest.get(fields[1], 0), int(fields[2]))
+    if not largest:
+        return ["(no samples)"]
+    return ["| phase | largest VmRSS |", "|---|---|"] + [
+        f"| {phase} | {kb / 1024:,.0f} MiB |" for phase, kb in largest.items()]
+
+
 def table(args):
     rows = [json.loads(line) for line in open(args.results) if line.strip()]
     meta = json.loads(args.meta)
@@ -239,7 +252,8 @@ def table(args):
         f"- machine: {meta['cores']} cores ({meta['cpu']}), {meta['memory']}; load average at start {meta['load']}",
         f"- C = {meta['C']} connections/clients, T = {meta['T']} s per measured run, REPEAT = {meta['REPEAT']}, "
         f"warm-up: {meta['warmup']}",
-        f"- service: `java -jar target/lro-service.jar` ({meta['version']}), default configuration, JSON logs, "
+        f"- service: `java -jar target/lro-service.jar` ({meta['version']}, commit {meta['commit']}), "
+        f"default configuration, JSON logs, "
         f"AUTH_JWKS (a file), PostgreSQL {meta['pg']} on the same machine",
         f"- long-poll: {meta['waiters']} waiters, Prefer: wait=60, PATCHes paced at {meta['patch_rate']}/s "
         f"with at most C in flight",
@@ -257,6 +271,10 @@ def table(args):
         "## The process",
         "",
         *proc_lines,
+        "",
+        "Largest VmRSS sampled (every 0.5 s) while each phase ran:",
+        "",
+        *memory_lines(args.memory),
         "",
         "## Against the issue's yardsticks",
         "",
@@ -305,6 +323,7 @@ def main():
     p = sub.add_parser("table")
     p.add_argument("--results", required=True)
     p.add_argument("--meta", required=True)
+    p.add_argument("--memory")
     p.add_argument("--out")
     p.set_defaults(run=table)
     args = parser.parse_args()

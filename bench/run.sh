@@ -89,6 +89,7 @@ export P_LIST_LARGE="list page 1, $(thousands "$LIST_LARGE") operations"
 export P_PAGE100="list page 100, $(thousands "$LIST_LARGE") operations"
 export P_WAKE="long-poll wake, $(thousands "$WAITERS") waiters"
 export P_PATCH="PATCH while $(thousands "$WAITERS") waiters are held"
+export P_BEFORE="RSS before the waiters are sent"
 export P_HELD="RSS with $(thousands "$WAITERS") waiters held"
 export P_PEAK="peak RSS (VmHWM) over the run" P_START="start to ready, migrated database"
 
@@ -270,7 +271,8 @@ main() {
   log "C=$C T=${T}s REPEAT=$REPEAT warm-up=$WARMUP_SECONDS on $(nproc) cores, load average $load"
 
   scripts/dev-postgres.sh --no-create-db
-  "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d postgres \
+  # A database of that name is rare: say nothing when there is none to drop.
+  PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d postgres \
     -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null
   DB_CREATED=1
   log "benchmark database: $BENCH_DB on $PGHOST:$PGPORT"
@@ -333,8 +335,7 @@ main() {
 
   # (e)
   phase "long-poll"
-  local rss_before warmup_rounds=1 warmup="1 round"
-  rss_before=$(vm_kb VmRSS)
+  local warmup_rounds=1 warmup="1 round"
   [[ $WARMUP_SECONDS == 0 ]] && { warmup_rounds=0; warmup="none"; }
   java -cp "$JAR" bench/LongPollBench.java --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
     --waiters "$WAITERS" --rounds "$REPEAT" --warmup-rounds "$warmup_rounds" --wait 60 \
@@ -355,10 +356,11 @@ r = json.loads(sys.argv[1])
 print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_ms": r["patchP50Ms"],
                   "p99_ms": r["patchP99Ms"], "errors": r["errorDetail"]["patchFailed"]}))' "$line")" \
       "{\"warmup\": \"$warmup\"}"
+    record "$P_BEFORE" process \
+      "{\"value\": $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rssBeforeKb"] / 1024)' "$line"), \"unit\": \"MiB\"}"
     record "$P_HELD" process \
       "{\"value\": $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rssHeldKb"] / 1024)' "$line"), \"unit\": \"MiB\"}"
   done <"$WORK/longpoll.out"
-  record "RSS before the waiters" process "{\"value\": $((rss_before / 1024)), \"unit\": \"MiB\"}"
 
   # (f) peak RSS: the kernel's high-water mark over the whole run.
   phase "end"
@@ -379,10 +381,11 @@ print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_
   meta=$(python3 - "$started_at" "$C" "$T" "$REPEAT" "$load" "$header" "$WAITERS" "$PATCH_RATE" \
     "$WARMUP_SECONDS" "$WARMUP_ROUND_SECONDS" "$WARMUP_MAX_ROUNDS" "$LIST_SMALL" "$LIST_LARGE" \
     "$("$PSQL" -X -w -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
-    "$(java -jar "$JAR" --version)" <<'PY'
+    "$(java -jar "$JAR" --version)" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml openapi.yaml bench 2>/dev/null || echo ', with uncommitted changes')" <<'PY'
 import json, os, sys
 (date, c, t, repeat, load, header, waiters, patch_rate, warm, warm_round, warm_max,
- small, large, pg, version) = sys.argv[1:]
+ small, large, pg, version, commit) = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
 warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {warm_max} at most (per phase, below)"
@@ -390,7 +393,7 @@ warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {w
 print(json.dumps({
     "date": date, "C": c, "T": t, "REPEAT": repeat, "load": load, "header": header,
     "cores": os.cpu_count(), "cpu": cpu, "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
-    "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version,
+    "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "commit": commit,
     "phases": {
         "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
         "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
@@ -402,7 +405,8 @@ print(json.dumps({
 }))
 PY
 )
-  python3 bench/report.py table --results "$RESULTS" --meta "$meta" --out bench/results/latest.md
+  python3 bench/report.py table --results "$RESULTS" --memory "$WORK/memory.log" --meta "$meta" \
+    --out bench/results/latest.md
   log "wrote bench/results/latest.md (raw: ${RESULTS#"$ROOT"/}, logs: ${WORK#"$ROOT"/}/)"
 }
 
