@@ -130,7 +130,11 @@ SAMPLER_PID=""
 start_service() {
   local since
   since=$(date +%s%N)
-  env -u LOG_FORMAT -u LOG_LEVEL -u HTTP_INSTANCES -u DB_POOL_SIZE \
+  # Every other setting of the service (README's configuration table) at its default, whatever
+  # the caller's environment holds.
+  env -u LOG_FORMAT -u LOG_LEVEL -u HTTP_INSTANCES -u DB_POOL_SIZE -u PUBLIC_BASE_URL \
+    -u RETRY_AFTER_MAX_SECONDS -u IDEMPOTENCY_KEY_HOURS -u RETENTION_HOURS -u RETENTION_INTERVAL_SECONDS \
+    -u RETENTION_BATCH_SIZE -u SHUTDOWN_GRACE_SECONDS -u AUTH_CLOCK_SKEW_SECONDS -u AUTH_DEV_KEY_FILE \
     HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
     java -jar "$JAR" >>"$WORK/service.log" 2>&1 &
