@@ -7,7 +7,7 @@ JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test lint node_modules token build package clean
+.PHONY: run test lint node_modules token build package bench clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -49,6 +49,11 @@ $(NODE_TOOLS): package-lock.json
 ## node_modules: the same Node tools on their own (DocsPageBrowserTest skips without them, so
 ## `make test` does not require them)
 node_modules: $(NODE_TOOLS)
+
+## bench: measure the service against pgbench limits of its own SQL on this machine; not part of
+## `make test`. C, T, REPEAT, WARMUP_SECONDS, KEEP_DB, ... from the environment: see README.md.
+bench:
+	bench/run.sh
 
 clean:
 	$(MVN) clean

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""The small tools bench/run.sh needs beyond bash: a free port, the wait for /health/ready, the
+pages behind $skiptoken, reading pgbench's and wrk's results, and the final table.
+
+Standard library only (python3 >= 3.8, no pip packages). Every result is one JSON object per line
+in a results file; the table is made from that file alone.
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import socket
+import statistics
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def free_port(_args):
+    # The kernel picks a free port; the service binds it a moment later. Nothing else on this
+    # machine binds ports at random in that moment, so the race is accepted.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+
+
+def ready(args):
+    """Polls /health/ready every 10 ms; prints the milliseconds since --since-ns (when the process
+    was started) at the first 200. Fails when the process dies or --timeout passes."""
+    url = f"http://127.0.0.1:{args.port}/health/ready"
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        if args.pid and not os.path.exists(f"/proc/{args.pid}"):
+            sys.exit(f"bench: the service (pid {args.pid}) exited before it was ready")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    print(round((time.time_ns() - args.since_ns) / 1e6, 1))
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.01)
+    sys.exit(f"bench: {url} did not answer 200 within {args.timeout} s")
+
+
+def follow(args):
+    """Follows @odata.nextLink --pages times from --url; prints the last link reached."""
+    url = args.url
+    for page in range(args.pages):
+        request = urllib.request.Request(url, headers={"Authorization": "Bearer " + args.token})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            body = json.load(answer)
+        url = body.get("@odata.nextLink")
+        if not url:
+            sys.exit(f"bench: page {page + 1} has no @odata.nextLink")
+    print(url)
+
+
+def percentile(sorted_values, p):
+    """Nearest rank, as wrk's percentiles are."""
+    if not sorted_values:
+        return None
+    rank = math.ceil(p / 100 * len(sorted_values))
+    return sorted_values[max(0, min(len(sorted_values) - 1, rank - 1))]
+
+
+def pgbench(args):
+    """One pgbench run as JSON: transactions per second as pgbench reports them (without the
+    initial connection time), latency percentiles from its per-transaction log, and errors:
+    failed transactions plus aborted clients."""
+    out = open(args.stdout).read()
+    err = open(args.stderr).read()
+    tps = None
+    failed = 0
+    for line in out.splitlines():
+        if line.startswith("tps = ") and "without initial connection time" in line:
+            tps = float(line.split()[2])
+        if line.startswith("number of failed transactions:"):
+            failed = int(line.split(":")[1].split()[0])
+    aborted = sum(1 for line in err.splitlines() if " aborted in command " in line)
+    latencies = []
+    for log in glob.glob(args.logs + "*"):
+        with open(log) as f:
+            for line in f:
+                fields = line.split()
+                # client_id transaction_no time script_no time_epoch time_us: time is the latency in us
+                if len(fields) >= 3 and fields[2].isdigit():
+                    latencies.append(int(fields[2]))
+        os.remove(log)
+    latencies.sort()
+    if tps is None:
+        sys.exit(f"bench: pgbench printed no tps; stderr:\n{err}")
+    print(json.dumps({
+        "rate": tps,
+        "requests": len(latencies),
+        "p50_ms": percentile(latencies, 50) / 1000 if latencies else None,
+        "p99_ms": percentile(latencies, 99) / 1000 if latencies else None,
+        "errors": failed + aborted,
+    }))
+
+
+def wrk(args):
+    """One wrk run as JSON, from the WRKJSON line of bench/lua/report.lua."""
+    for line in open(args.stdout):
+        if line.startswith("WRKJSON "):
+            r = json.loads(line[len("WRKJSON "):])
+            print(json.dumps({
+                "rate": r["requests"] / (r["duration_us"] / 1e6),
+                "requests": r["requests"],
+                "p50_ms": r["p50_us"] / 1000,
+                "p99_ms": r["p99_us"] / 1000,
+                "errors": r["non2xx"] + r["connect"] + r["read"] + r["write"] + r["timeout"],
+                "error_detail": {k: r[k] for k in ("non2xx", "connect", "read", "write", "timeout")},
+            }))
+            return
+    sys.exit(f"bench: no WRKJSON line in {args.stdout}")
+
+
+def rate(args):
+    print(json.loads(args.json)["rate"])
+
+
+def rose(args):
+    """Exit 0 when the throughput rose by more than --percent from --before to --after."""
+    sys.exit(0 if args.after > args.before * (1 + args.percent / 100) else 1)
+
+
+# ------------------------------------------------------------------ table --
+
+def fmt(value, digits=1):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}"
+
+
+def spread(values):
+    if len(values) < 2:
+        return "—"
+    low, high = min(values), max(values)
+    mid = statistics.median(values)
+    return f"{low:,.0f}–{high:,.0f} (±{(high - low) / 2 / mid * 100:.0f} %)" if mid else "—"
+
+
+def memory_lines(path):
+    """The largest VmRSS seen in each phase, in the order the phases ran."""
+    largest = {}
+    for line in open(path) if path and os.path.exists(path) else []:
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) == 4 and fields[2].isdigit():
+            largest[fields[1]] = max(largest.get(fields[1], 0), int(fields[2]))
+    if not largest:
+        return ["(no samples)"]
+    return ["| phase | largest VmRSS |", "|---|---|"] + [
+        f"| {phase} | {kb / 1024:,.0f} MiB |" for phase, kb in largest.items()]
+
+
+def table(args):
+    rows = [json.loads(line) for line in open(args.results) if line.strip()]
+    meta = json.loads(args.meta)
+    by_phase = {}
+    for row in rows:
+        by_phase.setdefault(row["phase"], []).append(row)
+
+    def median_of(phase, key):
+        values = [r[key] for r in by_phase.get(phase, []) if r.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    lines = []
+    header = ["phase", "requests/s", "p50 ms", "p99 ms", "errors", "ratio to pgbench", "spread of requests/s", "warm-up"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    order = []
+    for row in rows:
+        if row["phase"] not in order and row.get("kind") != "process":
+            order.append(row["phase"])
+    for phase in order:
+        runs = by_phase[phase]
+        first = runs[0]
+        r = median_of(phase, "rate")
+        ratio = "—"
+        if first.get("limit"):
+            limit = median_of(first["limit"], "rate")
+            if limit and r is not None:
+                ratio = f"{r / limit:.2f} × {first['limit']}"
+        lines.append("| " + " | ".join([
+            phase + (f" ({len(runs)} runs, medians)" if len(runs) > 1 else ""),
+            fmt(r, 0),
+            fmt(median_of(phase, "p50_ms"), 2),
+            fmt(median_of(phase, "p99_ms"), 2),
+            fmt(sum(x.get("errors", 0) for x in runs)),
+            ratio,
+            spread([x["rate"] for x in runs]),
+            first.get("warmup", "—"),
+        ]) + " |")
+
+    process = [r for r in rows if r.get("kind") == "process"]
+    proc_lines = ["| measure | value | spread |", "|---|---|---|"]
+    seen = []
+    for r in process:
+        if r["phase"] in seen:
+            continue
+        seen.append(r["phase"])
+        values = [x["value"] for x in process if x["phase"] == r["phase"]]
+        unit = r["unit"]
+        shown = statistics.median(values)
+        proc_lines.append(f"| {r['phase']}{' (median of %d)' % len(values) if len(values) > 1 else ''}"
+                          f" | {fmt(float(shown), 1)} {unit} | "
+                          f"{'%s–%s %s' % (fmt(float(min(values)), 1), fmt(float(max(values)), 1), unit) if len(values) > 1 else '—'} |")
+
+    # The issue's yardsticks, computed from the numbers above; whether they hold is for the reader.
+    checks = []
+
+    def check(text, value, goal, holds):
+        if value is None:
+            checks.append(f"| {text} | — | {goal} | not measured |")
+        else:
+            checks.append(f"| {text} | {value} | {goal} | {'yes' if holds else 'no'} |")
+
+    def ratio_of(a, b, key="rate"):
+        x, y = median_of(a, key), median_of(b, key)
+        return None if x is None or not y else x / y
+
+    names = meta["phases"]
+    v = ratio_of(names["creates"], names["insert_limit"])
+    check("creates/s ÷ pgbench inserts/s", None if v is None else f"{v:.2f}", "≥ 0.7", v is not None and v >= 0.7)
+    v = ratio_of(names["reads"], names["select_limit"])
+    check("reads/s ÷ pgbench selects/s", None if v is None else f"{v:.2f}", "≥ 0.7", v is not None and v >= 0.7)
+    v = ratio_of(names["list_large"], names["list_small"], "p99_ms")
+    check(f"list p99 at {names['large']} ÷ p99 at {names['small']}", None if v is None else f"{v:.2f}", "≤ 1.5", v is not None and v <= 1.5)
+    v1 = ratio_of(names["list_page100"], names["list_large"], "p50_ms")
+    v2 = ratio_of(names["list_page100"], names["list_large"], "p99_ms")
+    check(f"page 100 ÷ page 1 at {names['large']} (p50; p99)", None if v1 is None else f"{v1:.2f}; {v2:.2f}", "within 20 %",
+          v1 is not None and abs(v1 - 1) <= 0.2 and abs(v2 - 1) <= 0.2)
+    v = median_of(names["longpoll"], "p99_ms")
+    check(f"wake p99 with {meta['waiters']} waiters (ms)", None if v is None else f"{v:.1f}", "≤ 50", v is not None and v <= 50)
+    peak = [x["value"] for x in process if x["phase"] == names["peak_rss"]]
+    check("peak RSS (MiB)", f"{max(peak):.0f}" if peak else None, "≤ 300", bool(peak) and max(peak) <= 300)
+    starts = [x["value"] for x in process if x["phase"] == names["start"]]
+    check("start to ready, migrated database (ms)", f"{statistics.median(starts):.0f}" if starts else None,
+          "≤ 1,500", bool(starts) and statistics.median(starts) <= 1500)
+
+    title = f"# make bench: results of {meta['date']}"
+    text = "\n".join([
+        title,
+        "",
+        meta["header"],
+        "",
+        f"- machine: {meta['cores']} cores ({meta['cpu']}), {meta['memory']}; load average at start {meta['load']}",
+        f"- C = {meta['C']} connections/clients, T = {meta['T']} s per measured run, REPEAT = {meta['REPEAT']}, "
+        f"warm-up: {meta['warmup']}",
+        f"- service: `java -jar target/lro-service.jar` ({meta['version']}, commit {meta['commit']}), "
+        f"default configuration, JSON logs, "
+        f"AUTH_JWKS (a file), PostgreSQL {meta['pg']} on the same machine",
+        f"- long-poll: {meta['waiters']} waiters, Prefer: wait=60, PATCHes paced at {meta['patch_rate']}/s "
+        f"with at most C in flight",
+        "",
+        "## Throughput and latency",
+        "",
+        "Requests/s and latencies are the medians over the measured runs; p50/p99 are wrk's (closed loop: "
+        "C connections each waiting for its answer) or from pgbench's per-transaction log. Errors are "
+        "answers other than 2xx plus socket errors (wrk), or failed transactions plus aborted clients "
+        "(pgbench). For the long-poll row, requests/s is the PATCH rate and p50/p99 are the wake latency "
+        "(PATCH sent to waiter answered). Ratios compare phases of this one run only.",
+        "",
+        *lines,
+        "",
+        "## The process",
+        "",
+        *proc_lines,
+        "",
+        "Largest VmRSS sampled (every 0.5 s) while each phase ran:",
+        "",
+        *memory_lines(args.memory),
+        "",
+        "## Against the issue's yardsticks",
+        "",
+        "| measure | value | yardstick | holds in this run |",
+        "|---|---|---|---|",
+        *checks,
+        "",
+    ])
+    print(text)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("free-port").set_defaults(run=free_port)
+    p = sub.add_parser("ready")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--since-ns", type=int, required=True)
+    p.add_argument("--pid", type=int)
+    p.add_argument("--timeout", type=float, default=120)
+    p.set_defaults(run=ready)
+    p = sub.add_parser("follow")
+    p.add_argument("--url", required=True)
+    p.add_argument("--token", required=True)
+    p.add_argument("--pages", type=int, required=True)
+    p.set_defaults(run=follow)
+    p = sub.add_parser("pgbench")
+    p.add_argument("--stdout", required=True)
+    p.add_argument("--stderr", required=True)
+    p.add_argument("--logs", required=True)
+    p.set_defaults(run=pgbench)
+    p = sub.add_parser("wrk")
+    p.add_argument("--stdout", required=True)
+    p.set_defaults(run=wrk)
+    p = sub.add_parser("rate")
+    p.add_argument("json")
+    p.set_defaults(run=rate)
+    p = sub.add_parser("rose")
+    p.add_argument("--before", type=float, required=True)
+    p.add_argument("--after", type=float, required=True)
+    p.add_argument("--percent", type=float, default=5)
+    p.set_defaults(run=rose)
+    p = sub.add_parser("table")
+    p.add_argument("--results", required=True)
+    p.add_argument("--meta", required=True)
+    p.add_argument("--memory")
+    p.add_argument("--out")
+    p.set_defaults(run=table)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,417 @@
+#!/usr/bin/env bash
+# bench/run.sh - `make bench`: measures the service against the limits of its own database
+# statements, on this machine, in one run. See "Benchmark" in README.md.
+#
+#   (a) insert limit   pgbench, the service's INSERT (bench/pgbench/insert.sql), -M prepared
+#   (b) creates        wrk POSTs (bench/lua/create.lua)                 ratio to (a)
+#   (c) select limit   pgbench, the service's select by key (bench/pgbench/select.sql)
+#       reads          wrk GETs of ids the creates made (bench/lua/read.lua)  ratio to (c)
+#   (d) lists          first page of a user with 10,000 and one with 1,000,000 operations, and
+#                      page 100 of the latter through $skiptoken (bench/lua/get.lua)
+#   (e) long-polls     WAITERS held GETs with Prefer: wait=60, woken by PATCHes (bench/LongPollBench.java)
+#   (f) the process    start to /health/ready, peak RSS (VmHWM), RSS with the waiters held
+#
+# Environment (defaults in brackets):
+#   C [32]                 connections (wrk) / clients (pgbench) / PATCHes in flight (long-poll)
+#   T [20]                 seconds of each measured run
+#   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
+#                          WARMUP_ROUND_SECONDS [5] until the rate rises by 5 % or less from one
+#                          run to the next, WARMUP_MAX_ROUNDS [6] at most
+#   REPEAT [1]             measured runs per phase (and restarts timed); the table shows medians
+#                          and the spread
+#   WAITERS [5000]  PATCH_RATE [500]   the long-poll phase: waiters, and PATCHes per second
+#   LIST_SMALL [10000]  LIST_LARGE [1000000]  SELECT_ROWS [100000]   rows seeded
+#   THREADS [cores]        wrk and pgbench threads
+#   KEEP_DB [0]            1 keeps the benchmark database (its name is printed)
+#   BENCH_DB [lro_bench_<pid>]   the benchmark database, created fresh (dropped first if it exists)
+#   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
+#
+# Writes bench/results/latest.md; raw results and logs go to target/bench/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+C=${C:-32}
+T=${T:-20}
+WARMUP_SECONDS=${WARMUP_SECONDS:-auto}
+WARMUP_ROUND_SECONDS=${WARMUP_ROUND_SECONDS:-5}
+WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-6}
+REPEAT=${REPEAT:-1}
+WAITERS=${WAITERS:-5000}
+PATCH_RATE=${PATCH_RATE:-500}
+LIST_SMALL=${LIST_SMALL:-10000}
+LIST_LARGE=${LIST_LARGE:-1000000}
+SELECT_ROWS=${SELECT_ROWS:-100000}
+THREADS=${THREADS:-$(nproc)}
+KEEP_DB=${KEEP_DB:-0}
+BENCH_DB=${BENCH_DB:-lro_bench_$$}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+unset DATABASE_URL PGDATABASE
+
+WORK="$ROOT/target/bench"
+RESULTS="$WORK/results.jsonl"
+JAR="$ROOT/target/lro-service.jar"
+ISSUER="https://login.microsoftonline.com/2f4a9838-26b7-47ee-be60-ccc1fdec5953/v2.0"
+AUDIENCE="api://lro-bench"
+# Four users, each with its own token: the creates' and reads' user, the two list users, and the
+# long-poll user (so that its 5000 operations do not change what the other phases see).
+USER_MAIN=6ea91a8d-e32e-41a1-b7bd-d2d185eed0e0
+USER_10K=0b7c3a52-1b8e-4f5e-9d56-0000000010e4
+USER_1M=0b7c3a52-1b8e-4f5e-9d56-0000000010e6
+USER_WAIT=0b7c3a52-1b8e-4f5e-9d56-00000000a1a1
+# Owners of pgbench's rows: apart from the service's users, so that each limit and each HTTP phase
+# work on rows of their own in the one table.
+OWNER_INSERT=0b7c3a52-1b8e-4f5e-9d56-0000000001a5
+OWNER_SELECT=0b7c3a52-1b8e-4f5e-9d56-0000000005e1
+
+thousands() { # 1000000 -> 1,000,000, whatever the locale
+  local n=$1 out=""
+  while ((${#n} > 3)); do out=",${n: -3}$out"; n=${n:0:${#n}-3}; done
+  echo "$n$out"
+}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1; }
+
+for n in C T REPEAT WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS; do
+  [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
+done
+[[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
+((C >= THREADS)) || die "C ($C) must be at least THREADS ($THREADS): wrk gives each thread a connection at least"
+((REPEAT >= 1 && T >= 1)) || die "REPEAT and T must be at least 1"
+
+# The phases' names in the table; bench/report.py finds the yardsticks' phases by them.
+export P_INSERT="insert limit (pgbench)" P_CREATES="creates" P_SELECT="select limit (pgbench)" P_READS="reads"
+export P_LIST_SMALL="list page 1, $(thousands "$LIST_SMALL") operations"
+export P_LIST_LARGE="list page 1, $(thousands "$LIST_LARGE") operations"
+export P_PAGE100="list page 100, $(thousands "$LIST_LARGE") operations"
+export P_WAKE="long-poll wake, $(thousands "$WAITERS") waiters"
+export P_PATCH="PATCH while $(thousands "$WAITERS") waiters are held"
+export P_BEFORE="RSS before the waiters are sent"
+export P_HELD="RSS with $(thousands "$WAITERS") waiters held"
+export P_PEAK="peak RSS (VmHWM) over the run" P_START="start to ready, migrated database"
+
+# ------------------------------------------------------------------ tools --
+
+find_pg_tool() {
+  local found
+  found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
+  [[ -n $found ]] && { echo "$found"; return; }
+  command -v "$1"
+}
+
+ensure_tools() {
+  PGBENCH=$(find_pg_tool pgbench) || die "pgbench not found (Debian: apt-get install postgresql-contrib or postgresql)"
+  PSQL=$(find_pg_tool psql) || die "psql not found"
+  if ! need wrk; then
+    [[ $(id -u) -eq 0 ]] || die "wrk is not installed; run: sudo apt-get install -y wrk"
+    log "installing wrk with apt-get"
+    # Another apt-get may hold the lock on a shared machine: wait for it rather than fail.
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y wrk >&2 \
+      || { apt-get -o DPkg::Lock::Timeout=300 update >&2 \
+           && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y wrk >&2; } \
+      || die "apt-get install wrk failed"
+  fi
+  need java || die "java not found"
+  need python3 || die "python3 not found"
+}
+
+psql_db() { "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
+
+# ---------------------------------------------------------------- service --
+
+SERVICE_PID=""
+SAMPLER_PID=""
+
+# Starts the service as production runs it: `java -jar`, default configuration, JSON logs, tokens
+# checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
+start_service() {
+  local since
+  since=$(date +%s%N)
+  # Every other setting of the service (README's configuration table) at its default, whatever
+  # the caller's environment holds.
+  env -u LOG_FORMAT -u LOG_LEVEL -u HTTP_INSTANCES -u DB_POOL_SIZE -u PUBLIC_BASE_URL \
+    -u RETRY_AFTER_MAX_SECONDS -u IDEMPOTENCY_KEY_HOURS -u RETENTION_HOURS -u RETENTION_INTERVAL_SECONDS \
+    -u RETENTION_BATCH_SIZE -u SHUTDOWN_GRACE_SECONDS -u AUTH_CLOCK_SKEW_SECONDS -u AUTH_DEV_KEY_FILE \
+    HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
+    AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
+    java -jar "$JAR" >>"$WORK/service.log" 2>&1 &
+  SERVICE_PID=$!
+  READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
+    || die "the service did not become ready; see $WORK/service.log"
+}
+
+stop_service() {
+  [[ -n $SERVICE_PID ]] || return 0
+  if kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$SERVICE_PID" 2>/dev/null && ((waited < 300)); do sleep 0.1; ((waited += 1)); done
+    kill -0 "$SERVICE_PID" 2>/dev/null && { log "the service did not stop in 30 s; killing it"; kill -KILL "$SERVICE_PID"; }
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  SERVICE_PID=""
+}
+
+# VmRSS and VmHWM of the service every half second, with the phase running, to target/bench/memory.log.
+start_sampler() {
+  echo "start" >"$WORK/phase"
+  (
+    while kill -0 "$SERVICE_PID" 2>/dev/null; do
+      printf '%s\t%s\t%s\t%s\n' "$(date +%s.%N | cut -c1-14)" "$(<"$WORK/phase")" \
+        "$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVICE_PID/status" 2>/dev/null)" \
+        "$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVICE_PID/status" 2>/dev/null)"
+      sleep 0.5
+    done
+  ) >>"$WORK/memory.log" 2>/dev/null &
+  SAMPLER_PID=$!
+}
+
+phase() { echo "$1" >"$WORK/phase"; log "== $1"; }
+
+vm_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVICE_PID/status"; }
+
+cleanup() {
+  local status=$?
+  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  stop_service
+  if [[ -n ${DB_CREATED:-} ]]; then
+    if [[ $KEEP_DB == 1 ]]; then
+      log "kept the benchmark database: $BENCH_DB"
+    else
+      "$PSQL" -X -q -w -d postgres -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null 2>&1 \
+        || log "could not drop $BENCH_DB"
+    fi
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- measure --
+
+record() { # phase-name kind json [extra json fields]
+  local extra=${4:-'{}'}
+  python3 - "$1" "$2" "$3" "$extra" >>"$RESULTS" <<'PY'
+import json, sys
+row = json.loads(sys.argv[3])
+row.update(json.loads(sys.argv[4]))
+row.update({"phase": sys.argv[1], "kind": sys.argv[2]})
+print(json.dumps(row))
+PY
+}
+
+# One run of a phase's load for $2 seconds; prints its JSON (rate, p50_ms, p99_ms, errors).
+run_once() { # kind seconds args...
+  local kind=$1 seconds=$2
+  shift 2
+  case $kind in
+    pgbench)
+      rm -f "$WORK"/pgbench_log*
+      "$PGBENCH" -n -M prepared -c "$C" -j "$THREADS" -T "$seconds" --log --log-prefix="$WORK/pgbench_log" \
+        "$@" "$BENCH_DB" >"$WORK/run.out" 2>"$WORK/run.err" || true
+      python3 bench/report.py pgbench --stdout "$WORK/run.out" --stderr "$WORK/run.err" --logs "$WORK/pgbench_log"
+      ;;
+    wrk)
+      # The URL is the last argument; everything before it is wrk's options.
+      wrk -t "$THREADS" -c "$C" -d "${seconds}s" --timeout 10s --latency "$@" >"$WORK/run.out" 2>"$WORK/run.err" \
+        || { cat "$WORK/run.err" >&2; die "wrk failed"; }
+      python3 bench/report.py wrk --stdout "$WORK/run.out"
+      ;;
+  esac
+}
+
+# Warm-up, then REPEAT measured runs of T seconds, each recorded. $1 = the phase's name in the
+# table, $2 = the name of its pgbench limit (or ""), then run_once's arguments.
+measure() {
+  local name=$1 limit=$2 kind=$3
+  shift 3
+  phase "$name"
+  local warmup previous="" current json rounds=0
+  if [[ $WARMUP_SECONDS == auto ]]; then
+    while ((rounds < WARMUP_MAX_ROUNDS)); do
+      json=$(run_once "$kind" "$WARMUP_ROUND_SECONDS" "$@")
+      current=$(python3 bench/report.py rate "$json")
+      rounds=$((rounds + 1))
+      log "   warm-up run $rounds: $(printf '%.0f' "$current")/s"
+      if [[ -n $previous ]] && ! python3 bench/report.py rose --before "$previous" --after "$current"; then
+        break
+      fi
+      previous=$current
+    done
+    warmup="${rounds}×${WARMUP_ROUND_SECONDS} s"
+  elif ((WARMUP_SECONDS > 0)); then
+    run_once "$kind" "$WARMUP_SECONDS" "$@" >/dev/null
+    warmup="${WARMUP_SECONDS} s"
+  else
+    warmup="none"
+  fi
+  log "   warm-up used: $warmup"
+  local run
+  for ((run = 1; run <= REPEAT; run++)); do
+    json=$(run_once "$kind" "$T" "$@")
+    log "   run $run: $json"
+    record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\"}"
+  done
+}
+
+seed() { # owner rows ids(uuid|numbers)
+  psql_db -v owner_id="$1" -v rows="$2" -v ids="$3" -f bench/seed-operations.sql
+}
+
+# ------------------------------------------------------------------- main --
+
+main() {
+  ensure_tools
+  mkdir -p "$WORK" bench/results
+  rm -f "$WORK"/{results.jsonl,service.log,memory.log,pgbench_log*}
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  ((WAITERS + 100 < $(ulimit -n))) || die "WAITERS ($WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
+  local started_at load
+  started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  log "C=$C T=${T}s REPEAT=$REPEAT warm-up=$WARMUP_SECONDS on $(nproc) cores, load average $load"
+
+  scripts/dev-postgres.sh --no-create-db
+  # A database of that name is rare: say nothing when there is none to drop.
+  PGOPTIONS="-c client_min_messages=warning" "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d postgres \
+    -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$BENCH_DB\"" >/dev/null
+  DB_CREATED=1
+  log "benchmark database: $BENCH_DB on $PGHOST:$PGPORT"
+
+  # The generator's banner would land in the table's output: the build talks on stderr.
+  make -s package >&2
+  java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
+    "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" >"$WORK/tokens"
+  mapfile -t tokens <"$WORK/tokens"
+  local token_main=${tokens[0]} token_10k=${tokens[1]} token_1m=${tokens[2]}
+  printf '%s\n' "${tokens[3]}" >"$WORK/token-wait"
+  PORT=$(python3 bench/report.py free-port)
+  local base="http://127.0.0.1:$PORT/beta/me/authentication/operations"
+
+  # (f) start to ready: first on the fresh database (the service migrates it), then restarts.
+  phase "start"
+  start_service
+  log "   ready ${READY_MS} ms after start, migrating a fresh database"
+  record "start to ready, fresh database (migrates)" process "{\"value\": $READY_MS, \"unit\": \"ms\"}"
+  local i
+  for ((i = 1; i <= REPEAT; i++)); do
+    stop_service
+    start_service
+    log "   ready ${READY_MS} ms after start, database already migrated"
+    record "$P_START" process "{\"value\": $READY_MS, \"unit\": \"ms\"}"
+  done
+  start_sampler
+
+  # (a), (b)
+  local created
+  created=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  measure "$P_INSERT" "" pgbench -f bench/pgbench/insert.sql \
+    -D owner_id="$OWNER_INSERT" -D created_date_time="$created" -D last_action_date_time="$created" \
+    -D status=running -D status_detail="Resetting the password" \
+    -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
+  BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
+
+  # (c)
+  psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_MAIN'" >"$WORK/ids"
+  log "   the creates made $(wc -l <"$WORK/ids") operations; reads draw from them"
+  seed "$OWNER_SELECT" "$SELECT_ROWS" numbers
+  psql_db -c "VACUUM ANALYZE operations"
+  measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
+    -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
+  BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
+
+  # (d)
+  phase "seeding lists"
+  local seconds=$SECONDS
+  seed "$USER_10K" "$LIST_SMALL" uuid
+  seed "$USER_1M" "$LIST_LARGE" uuid
+  # What autovacuum does to a table that grew this much, done now so it cannot run mid-measurement.
+  psql_db -c "VACUUM ANALYZE operations"
+  log "   seeded $LIST_SMALL + $LIST_LARGE operations in $((SECONDS - seconds)) s"
+  local page100
+  page100=$(python3 bench/report.py follow --url "$base" --token "$token_1m" --pages 99)
+  BENCH_TOKEN=$token_10k measure "$P_LIST_SMALL" "" wrk -s bench/lua/get.lua "$base"
+  BENCH_TOKEN=$token_1m measure "$P_LIST_LARGE" "" wrk -s bench/lua/get.lua "$base"
+  BENCH_TOKEN=$token_1m measure "$P_PAGE100" "" wrk -s bench/lua/get.lua "$page100"
+
+  # (e)
+  phase "long-poll"
+  local warmup_rounds=1 warmup="1 round"
+  [[ $WARMUP_SECONDS == 0 ]] && { warmup_rounds=0; warmup="none"; }
+  java -cp "$JAR" bench/LongPollBench.java --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
+    --waiters "$WAITERS" --rounds "$REPEAT" --warmup-rounds "$warmup_rounds" --wait 60 \
+    --patch-rate "$PATCH_RATE" --concurrency "$C" >"$WORK/longpoll.out"
+  local line
+  while read -r line; do
+    log "   $line"
+    [[ $line == *'"warmup":true'* ]] && continue
+    record "$P_WAKE" longpoll "$(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_ms": r["wakeP50Ms"],
+                  "p99_ms": r["wakeP99Ms"], "errors": r["errors"], "detail": r}))' "$line")" \
+      "{\"warmup\": \"$warmup\"}"
+    record "$P_PATCH" longpoll "$(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_ms": r["patchP50Ms"],
+                  "p99_ms": r["patchP99Ms"], "errors": r["errorDetail"]["patchFailed"]}))' "$line")" \
+      "{\"warmup\": \"$warmup\"}"
+    record "$P_BEFORE" process \
+      "{\"value\": $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rssBeforeKb"] / 1024)' "$line"), \"unit\": \"MiB\"}"
+    record "$P_HELD" process \
+      "{\"value\": $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rssHeldKb"] / 1024)' "$line"), \"unit\": \"MiB\"}"
+  done <"$WORK/longpoll.out"
+
+  # (f) peak RSS: the kernel's high-water mark over the whole run.
+  phase "end"
+  local hwm
+  hwm=$(vm_kb VmHWM)
+  record "$P_PEAK" process "{\"value\": $((hwm / 1024)), \"unit\": \"MiB\"}"
+  log "   peak RSS $((hwm / 1024)) MiB; by phase (max VmRSS, MiB):"
+  awk -F'\t' '{ if ($3 > max[$2]) max[$2] = $3 } END { for (p in max) printf "bench:      %-40s %d\n", p, max[p] / 1024 }' \
+    "$WORK/memory.log" >&2 || true
+
+  local header="Numbers from one run on a shared machine with other work on it"
+  if awk -v l="${load%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    header="$header: the load average was $load on $(nproc) cores when it started, so treat the absolute numbers as noisy and compare ratios within this run only."
+  else
+    header="$header (load average $load on $(nproc) cores at the start): compare ratios within this run only."
+  fi
+  local meta
+  meta=$(python3 - "$started_at" "$C" "$T" "$REPEAT" "$load" "$header" "$WAITERS" "$PATCH_RATE" \
+    "$WARMUP_SECONDS" "$WARMUP_ROUND_SECONDS" "$WARMUP_MAX_ROUNDS" "$LIST_SMALL" "$LIST_LARGE" \
+    "$("$PSQL" -X -w -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
+    "$(java -jar "$JAR" --version)" \
+    "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml openapi.yaml bench 2>/dev/null || echo ', with uncommitted changes')" <<'PY'
+import json, os, sys
+(date, c, t, repeat, load, header, waiters, patch_rate, warm, warm_round, warm_max,
+ small, large, pg, version, commit) = sys.argv[1:]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
+warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {warm_max} at most (per phase, below)"
+          if warm == "auto" else f"{warm} s per phase")
+print(json.dumps({
+    "date": date, "C": c, "T": t, "REPEAT": repeat, "load": load, "header": header,
+    "cores": os.cpu_count(), "cpu": cpu, "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
+    "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "commit": commit,
+    "phases": {
+        "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
+        "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
+        "list_small": os.environ["P_LIST_SMALL"], "list_large": os.environ["P_LIST_LARGE"],
+        "list_page100": os.environ["P_PAGE100"], "longpoll": os.environ["P_WAKE"],
+        "peak_rss": os.environ["P_PEAK"], "start": os.environ["P_START"],
+        "small": f"{int(small):,}", "large": f"{int(large):,}",
+    },
+}))
+PY
+)
+  python3 bench/report.py table --results "$RESULTS" --memory "$WORK/memory.log" --meta "$meta" \
+    --out bench/results/latest.md
+  log "wrote bench/results/latest.md (raw: ${RESULTS#"$ROOT"/}, logs: ${WORK#"$ROOT"/}/)"
+}
+
+main "$@"
