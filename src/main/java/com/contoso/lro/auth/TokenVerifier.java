@@ -7,17 +7,41 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Checks a bearer token like Microsoft Entra ID tokens are checked: signature against the trusted
  * keys, {@code exp} and {@code nbf} with a clock skew, {@code iss} and {@code aud} when configured,
  * and an {@code oid} naming the caller. One per verticle: JWTAuth is not shared across event loops.
+ *
+ * <p>A client sends the same token for an hour, and checking its signature is the dearest step of a
+ * request, so a verified token is remembered, by its SHA-256 and never in the clear, until it
+ * expires; the most recently used {@value #REMEMBERED} per verticle are kept.
  */
 public final class TokenVerifier {
 
+  static final int REMEMBERED = 4096;
+
   private final JWTAuth jwt;
+  private final long skewMillis;
+  private final Map<String, Verified> verified = new LinkedHashMap<>(REMEMBERED, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
+
+  private record Verified(Caller caller, long validUntilMillis) {
+  }
 
   public TokenVerifier(Vertx vertx, TrustedKeys keys) {
     this.jwt = JWTAuth.create(vertx, keys.options());
+    this.skewMillis = keys.options().getJWTOptions().getLeeway() * 1000L;
   }
 
   /**
@@ -25,6 +49,21 @@ public final class TokenVerifier {
    * show the client: the JWT library's own messages can carry configuration and decoding details.
    */
   public Future<Caller> verify(String token) {
+    String digest = digest(token);
+    Verified known = verified.get(digest);
+    if (known != null) {
+      if (System.currentTimeMillis() < known.validUntilMillis()) {
+        return Future.succeededFuture(known.caller());
+      }
+      verified.remove(digest);
+    }
+    return check(token).map(checked -> {
+      verified.put(digest, checked);
+      return checked.caller();
+    });
+  }
+
+  private Future<Verified> check(String token) {
     Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
@@ -42,8 +81,23 @@ public final class TokenVerifier {
       if (!(claims.getValue("oid") instanceof String oid) || oid.isBlank()) {
         return Future.failedFuture("The token names no user (oid).");
       }
-      return Future.succeededFuture(Caller.fromClaims(claims));
+      long validUntil = ((Number) claims.getValue("exp")).longValue() * 1000 + skewMillis;
+      return Future.succeededFuture(new Verified(Caller.fromClaims(claims), validUntil));
     });
+  }
+
+  /** How many verified tokens this verifier remembers. */
+  int remembered() {
+    return verified.size();
+  }
+
+  private static String digest(String token) {
+    try {
+      return Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
   }
 
   private static String reason(String libraryMessage) {
