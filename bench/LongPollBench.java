@@ -242,8 +242,14 @@ public class LongPollBench {
           inFlight.release();
         });
     }
-    inFlight.acquire(concurrency);
-    inFlight.release(concurrency);
+    // Bounded: a PATCH whose answer never comes is an error of the run, not a reason to hang it.
+    if (!inFlight.tryAcquire(concurrency, waitSeconds + 30L, TimeUnit.SECONDS)) {
+      int unansweredPatches = concurrency - inFlight.availablePermits();
+      patchFailed.addAndGet(unansweredPatches);
+      System.err.println("longpoll: " + unansweredPatches + " PATCHes got no answer within " + (waitSeconds + 30) + " s");
+    } else {
+      inFlight.release(concurrency);
+    }
     double patchSeconds = (System.nanoTime() - patchStart) / 1e9;
     boolean allAnswered = answered.await(waitSeconds + 30L, TimeUnit.SECONDS);
     memory.stopSampling();
