@@ -25,7 +25,7 @@ public final class ApiRouter {
   }
 
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, VerbatimParameters.extractor())
+    RouterBuilder builder = RouterBuilder.create(vertx, CompiledSchemas.of(contract), VerbatimParameters.extractor())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new PermissionCheck(contract))
