@@ -15,7 +15,7 @@ java -jar "$jar" --help | grep -q "AUTH_JWKS" || fail "--help lists no configura
 
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 database="lro_jar_check_$$"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="$(python3 bench/report.py free-port)"
 log="$(mktemp)"
 psql -q -d postgres -c "CREATE DATABASE $database" >/dev/null
 pid=""

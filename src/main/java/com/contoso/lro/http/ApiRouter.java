@@ -59,9 +59,14 @@ public final class ApiRouter {
     for (Route route : api.getRoutes()) {
       Operation operation = route.getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
       if (operation != null) {
-        route.setName(basePath(contract) + operation.getOpenAPIPath());
+        route.setName(routeTemplate(contract, operation));
       }
     }
+  }
+
+  /** An operation's path template under the version prefix, as metrics and the request log name it. */
+  static String routeTemplate(OpenAPIContract contract, Operation operation) {
+    return basePath(contract) + operation.getOpenAPIPath();
   }
 
   /** The version prefix of every path: the path of the contract's server URL. */

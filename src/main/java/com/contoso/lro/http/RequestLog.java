@@ -37,7 +37,7 @@ final class RequestLog implements PlatformHandler {
       Operation operation = ContractOperations.of(ctx, contract);
       Caller caller = BearerAuthentication.caller(ctx);
       LOG.info("{} {} {} {}ms", kv("method", ctx.request().method().name()),
-        kv("route", operation == null ? "(none)" : ApiRouter.basePath(contract) + operation.getOpenAPIPath()),
+        kv("route", operation == null ? "(none)" : ApiRouter.routeTemplate(contract, operation)),
         kv("status", ctx.response().getStatusCode()),
         kv("durationMs", (System.nanoTime() - started) / 1_000_000),
         kv("request-id", RequestIds.requestId(ctx)),
