@@ -229,6 +229,12 @@ def table(args):
     check("creates/s ÷ pgbench inserts/s", None if v is None else f"{v:.2f}", "≥ 0.7", v is not None and v >= 0.7)
     v = ratio_of(names["reads"], names["select_limit"])
     check("reads/s ÷ pgbench selects/s", None if v is None else f"{v:.2f}", "≥ 0.7", v is not None and v >= 0.7)
+    # Not yardsticks: what the same requests and SQL reach on the bare HTTP server and client, to
+    # read the two ratios above against.
+    for floor, limit, text in (("floor_creates", "insert_limit", "floor creates/s ÷ pgbench inserts/s"),
+                               ("floor_reads", "select_limit", "floor reads/s ÷ pgbench selects/s")):
+        v = ratio_of(names[floor], names[limit])
+        checks.append(f"| {text} (bare Vert.x, for comparison) | {'—' if v is None else f'{v:.2f}'} | — | — |")
     v = ratio_of(names["list_large"], names["list_small"], "p99_ms")
     check(f"list p99 at {names['large']} ÷ p99 at {names['small']}", None if v is None else f"{v:.2f}", "≤ 1.5", v is not None and v <= 1.5)
     v1 = ratio_of(names["list_page100"], names["list_large"], "p50_ms")

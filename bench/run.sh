@@ -6,6 +6,8 @@
 #   (b) creates        wrk POSTs (bench/lua/create.lua)                 ratio to (a)
 #   (c) select limit   pgbench, the service's select by key (bench/pgbench/select.sql)
 #       reads          wrk GETs of ids the creates made (bench/lua/read.lua)  ratio to (c)
+#       floors         the same creates and reads against bench/FloorServer.java: the same HTTP
+#                      server, SQL and PostgreSQL client with nothing else   ratios to (a), (c)
 #   (d) lists          first page of a user with 10,000 and one with 1,000,000 operations, and
 #                      page 100 of the latter through $skiptoken (bench/lua/get.lua)
 #   (e) long-polls     WAITERS held GETs with Prefer: wait=60, woken by PATCHes (bench/LongPollBench.java)
@@ -21,6 +23,7 @@
 #                          and the spread
 #   WAITERS [5000]  PATCH_RATE [500]   the long-poll phase: waiters, and PATCHes per second
 #   LIST_SMALL [10000]  LIST_LARGE [1000000]  SELECT_ROWS [100000]   rows seeded
+#   FLOOR [1]              0 skips the floors
 #   THREADS [cores]        wrk and pgbench threads
 #   KEEP_DB [0]            1 keeps the benchmark database (its name is printed)
 #   BENCH_DB [lro_bench_<pid>]   the benchmark database, created fresh (dropped first if it exists)
@@ -45,6 +48,7 @@ LIST_LARGE=${LIST_LARGE:-1000000}
 SELECT_ROWS=${SELECT_ROWS:-100000}
 THREADS=${THREADS:-$(nproc)}
 KEEP_DB=${KEEP_DB:-0}
+FLOOR=${FLOOR:-1}
 BENCH_DB=${BENCH_DB:-lro_bench_$$}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
@@ -84,6 +88,7 @@ done
 
 # The phases' names in the table; bench/report.py finds the yardsticks' phases by them.
 export P_INSERT="insert limit (pgbench)" P_CREATES="creates" P_SELECT="select limit (pgbench)" P_READS="reads"
+export P_FLOOR_CREATES="creates, bare Vert.x floor" P_FLOOR_READS="reads, bare Vert.x floor"
 export P_LIST_SMALL="list page 1, $(thousands "$LIST_SMALL") operations"
 export P_LIST_LARGE="list page 1, $(thousands "$LIST_LARGE") operations"
 export P_PAGE100="list page 100, $(thousands "$LIST_LARGE") operations"
@@ -124,6 +129,7 @@ psql_db() { "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
 
 SERVICE_PID=""
 SAMPLER_PID=""
+FLOOR_PID=""
 
 # Starts the service as production runs it: `java -jar`, default configuration, JSON logs, tokens
 # checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
@@ -141,6 +147,25 @@ start_service() {
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
     || die "the service did not become ready; see $WORK/service.log"
+}
+
+# The floor (bench/FloorServer.java) on FLOOR_PORT, serving USER_MAIN's operations.
+start_floor() {
+  FLOOR_PORT=$(python3 bench/report.py free-port)
+  PGDATABASE="$BENCH_DB" java -cp "$JAR" bench/FloorServer.java "$FLOOR_PORT" "$USER_MAIN" >>"$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  local waited=0
+  until grep -q "listening on $FLOOR_PORT" "$WORK/floor.log" 2>/dev/null; do
+    kill -0 "$FLOOR_PID" 2>/dev/null && ((waited < 600)) || die "the floor server did not start; see $WORK/floor.log"
+    sleep 0.1; ((waited += 1))
+  done
+}
+
+stop_floor() {
+  [[ -n $FLOOR_PID ]] || return 0
+  kill "$FLOOR_PID" 2>/dev/null || true
+  wait "$FLOOR_PID" 2>/dev/null || true
+  FLOOR_PID=""
 }
 
 stop_service() {
@@ -176,6 +201,7 @@ vm_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVICE_PID/status"; }
 cleanup() {
   local status=$?
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  stop_floor
   stop_service
   if [[ -n ${DB_CREATED:-} ]]; then
     if [[ $KEEP_DB == 1 ]]; then
@@ -313,6 +339,12 @@ main() {
     -D status=running -D status_detail="Resetting the password" \
     -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
   BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
+  local floor_base=""
+  if [[ $FLOOR == 1 ]]; then
+    start_floor
+    floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
+    BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
+  fi
 
   # (c)
   psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_MAIN'" >"$WORK/ids"
@@ -322,6 +354,10 @@ main() {
   measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
     -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
   BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
+  if [[ $FLOOR == 1 ]]; then
+    BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
+    stop_floor
+  fi
 
   # (d)
   phase "seeding lists"
@@ -401,6 +437,7 @@ print(json.dumps({
     "phases": {
         "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
         "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
+        "floor_creates": os.environ["P_FLOOR_CREATES"], "floor_reads": os.environ["P_FLOOR_READS"],
         "list_small": os.environ["P_LIST_SMALL"], "list_large": os.environ["P_LIST_LARGE"],
         "list_page100": os.environ["P_PAGE100"], "longpoll": os.environ["P_WAKE"],
         "peak_rss": os.environ["P_PEAK"], "start": os.environ["P_START"],

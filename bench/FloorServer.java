@@ -1,0 +1,138 @@
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.PreparedQuery;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The floor of `make bench`: the same HTTP requests and the same two SQL statements as the
+ * service's creates and reads, on the same Vert.x HTTP server and PostgreSQL client, with nothing
+ * else. No router, contract validation, token check, permission, logging or metrics: a create
+ * parses the body, inserts, and answers the row as JSON; a read selects by key and answers it.
+ * What this reaches against pgbench on the same machine bounds what any Vert.x service can.
+ *
+ * <pre>java -cp target/lro-service.jar bench/FloorServer.java PORT OWNER_ID   (PG* from the environment)</pre>
+ *
+ * <p>The SQL is OperationStore's INSERT and SELECT_ONE word for word.
+ */
+public final class FloorServer extends VerticleBase {
+
+  private static final String COLUMNS =
+    "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location, version";
+  private static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
+  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
+  private static final String PREFIX = "/beta/me/authentication/operations";
+
+  private final int port;
+  private final String owner;
+  private final int poolSize;
+  private PreparedQuery<RowSet<Row>> insert;
+  private PreparedQuery<RowSet<Row>> selectOne;
+
+  private FloorServer(int port, String owner, int poolSize) {
+    this.port = port;
+    this.owner = owner;
+    this.poolSize = poolSize;
+  }
+
+  public static void main(String[] args) {
+    int port = Integer.parseInt(args[0]);
+    int instances = Runtime.getRuntime().availableProcessors();
+    // The service's default DB_POOL_SIZE (8), shared out among its verticles the same way.
+    int poolSize = Math.max(1, 8 / instances);
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(() -> new FloorServer(port, args[1], poolSize), new DeploymentOptions().setInstances(instances))
+      .onSuccess(id -> System.out.println("floor server listening on " + port))
+      .onFailure(failure -> {
+        failure.printStackTrace();
+        System.exit(1);
+      });
+  }
+
+  @Override
+  public Future<?> start() {
+    PgConnectOptions connect = new PgConnectOptions()
+      .setHost(env("PGHOST", "127.0.0.1"))
+      .setPort(Integer.parseInt(env("PGPORT", "5432")))
+      .setDatabase(env("PGDATABASE", "lro"))
+      .setUser(env("PGUSER", "postgres"))
+      .setPassword(env("PGPASSWORD", ""))
+      .setCachePreparedStatements(true);
+    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+    insert = pool.preparedQuery(INSERT);
+    selectOne = pool.preparedQuery(SELECT_ONE);
+    return vertx.createHttpServer(new HttpServerOptions().setPort(port)).requestHandler(this::handle).listen();
+  }
+
+  private void handle(HttpServerRequest request) {
+    String path = request.path();
+    if (request.method() == HttpMethod.POST && path.equals(PREFIX)) {
+      request.body().onSuccess(body -> create(request, body.toJsonObject()));
+    } else if (request.method() == HttpMethod.GET && path.startsWith(PREFIX + "/")) {
+      read(request, path.substring(PREFIX.length() + 1));
+    } else {
+      request.response().setStatusCode(404).end();
+    }
+  }
+
+  private void create(HttpServerRequest request, JsonObject body) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    Tuple row = Tuple.of(owner, UUID.randomUUID().toString(), now, now, body.getString("status", "notStarted"),
+      body.getString("statusDetail"), body.getString("resourceLocation"));
+    insert.execute(row)
+      .onSuccess(done -> answer(request, 201, json(row.getString(1), now, now, row.getString(4), row.getString(5),
+        row.getString(6))))
+      .onFailure(failure -> request.response().setStatusCode(503).end());
+  }
+
+  private void read(HttpServerRequest request, String id) {
+    selectOne.execute(Tuple.of(owner, id))
+      .onSuccess(rows -> {
+        if (rows.size() == 0) {
+          request.response().setStatusCode(404).end();
+          return;
+        }
+        Row row = rows.iterator().next();
+        answer(request, 200, json(row.getString("id"), row.getOffsetDateTime("created_date_time"),
+          row.getOffsetDateTime("last_action_date_time"), row.getString("status"), row.getString("status_detail"),
+          row.getString("resource_location")));
+      })
+      .onFailure(failure -> request.response().setStatusCode(503).end());
+  }
+
+  private static JsonObject json(String id, OffsetDateTime created, OffsetDateTime lastAction, String status,
+                                 String statusDetail, String resourceLocation) {
+    return new JsonObject()
+      .put("@odata.type", "#microsoft.graph.longRunningOperation")
+      .put("id", id)
+      .put("createdDateTime", created.toString())
+      .put("lastActionDateTime", lastAction.toString())
+      .put("status", status)
+      .put("statusDetail", statusDetail)
+      .put("resourceLocation", resourceLocation);
+  }
+
+  private static void answer(HttpServerRequest request, int status, JsonObject body) {
+    request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+}
