@@ -19,7 +19,8 @@ $(JAR): $(SOURCES)
 ## run: start PostgreSQL when none answers, then the service in the foreground (Ctrl-C stops it)
 run: $(JAR)
 	scripts/dev-postgres.sh
-	LOG_FORMAT=$${LOG_FORMAT:-text} exec java -jar $(JAR)
+	scripts/cds-archive.sh || echo "make run: no class-data archive; the service starts without it"
+	LOG_FORMAT=$${LOG_FORMAT:-text} exec java @jvm.options -jar $(JAR)
 
 ## token: print a token that a development-mode server trusts
 token: $(JAR)

@@ -131,7 +131,7 @@ SERVICE_PID=""
 SAMPLER_PID=""
 FLOOR_PID=""
 
-# Starts the service as production runs it: `java -jar`, default configuration, JSON logs, tokens
+# Starts the service as production runs it: `java @jvm.options -jar`, default configuration, JSON logs, tokens
 # checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
 start_service() {
   local since
@@ -143,7 +143,7 @@ start_service() {
     -u RETENTION_BATCH_SIZE -u SHUTDOWN_GRACE_SECONDS -u AUTH_CLOCK_SKEW_SECONDS -u AUTH_DEV_KEY_FILE \
     HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
-    java -jar "$JAR" >>"$WORK/service.log" 2>&1 &
+    java @jvm.options -jar "$JAR" >>"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
     || die "the service did not become ready; see $WORK/service.log"
@@ -309,6 +309,7 @@ main() {
 
   # The generator's banner would land in the table's output: the build talks on stderr.
   make -s package >&2
+  scripts/cds-archive.sh
   java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
     "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" >"$WORK/tokens"
   mapfile -t tokens <"$WORK/tokens"
