@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileSystem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -55,12 +54,11 @@ public final class ContractDocs {
 
   /** Reads the contract, the page and Swagger UI's version from the classpath, off the event loop. */
   public static Future<ContractDocs> load(Vertx vertx) {
-    FileSystem files = vertx.fileSystem();
-    Future<ServedContract> contract = files.readFile(Application.CONTRACT)
+    Future<ServedContract> contract = Application.readResource(vertx, Application.CONTRACT)
       .compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
-    Future<Buffer> index = files.readFile(PAGE + "index.html");
-    Future<Buffer> initializer = files.readFile(PAGE + "swagger-initializer.js");
-    Future<String> version = files.readFile(SWAGGER_UI_POM).map(ContractDocs::version);
+    Future<Buffer> index = Application.readResource(vertx, PAGE + "index.html");
+    Future<Buffer> initializer = Application.readResource(vertx, PAGE + "swagger-initializer.js");
+    Future<String> version = Application.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
     return Future.all(contract, index, initializer, version)
       .map(all -> new ContractDocs(contract.result(), index.result(), initializer.result(), version.result()));
   }

@@ -52,15 +52,20 @@ public final class ServedContract {
     int start = yaml.offsetByCodePoints(0, url.getStartMark().getIndex());
     int end = yaml.offsetByCodePoints(0, url.getEndMark().getIndex());
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> tree = (Map<String, Object>) jsonify(new Yaml(new VerbatimTimestamps()).load(yaml));
-    JsonObject json = new JsonObject(tree);
+    JsonObject json = tree(yaml);
     String hole = "server-url-" + UUID.randomUUID();
     json.getJsonArray("servers").getJsonObject(0).put("url", hole);
     String encoded = json.encodePrettily();
     int at = encoded.indexOf(Json.encode(hole));
     return new ServedContract(yaml.substring(0, start), yaml.substring(end),
       encoded.substring(0, at), encoded.substring(at + Json.encode(hole).length()));
+  }
+
+  /** The YAML's tree as JSON, with every example and date as the text the file gives. */
+  public static JsonObject tree(String yaml) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = (Map<String, Object>) jsonify(new Yaml(new VerbatimTimestamps()).load(yaml));
+    return new JsonObject(tree);
   }
 
   /** openapi.yaml, its text unchanged but for {@code serverUrl}. */
