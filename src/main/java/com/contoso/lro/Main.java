@@ -21,13 +21,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
 
-  static {
-    // Before the first logger exists: logback reads its configuration once.
-    if ("text".equalsIgnoreCase(System.getenv("LOG_FORMAT")) && System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "logback-text.xml");
-    }
-  }
-
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
