@@ -49,7 +49,9 @@ public final class ServiceVerticle extends VerticleBase {
               return vertx.deployVerticle(
                 () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics),
                 new DeploymentOptions().setInstances(config.httpInstances()));
-            }))));
+            }))))
+      // A failed start is never stopped: end the retries and the listener here.
+      .onFailure(failed -> database.stop());
   }
 
   @Override
