@@ -3,6 +3,8 @@ package com.contoso.lro;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.DatabaseReadiness;
+import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.health.HealthRoutes;
@@ -18,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
@@ -27,10 +30,12 @@ import io.vertx.sqlclient.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Serves the API on one event loop. Deployed once per core; all instances listen on the same port,
- * and each has its share of the DB_POOL_SIZE connections.
+ * and each has its share of the DB_POOL_SIZE connections. It serves with or without its database:
+ * until the database part of start-up has completed, API calls answer 503.
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -40,8 +45,7 @@ public final class ApiVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private final ContractDocs docs;
   private final TrustedKeys keys;
-  private final PageTokens pageTokens;
-  private final String schemaVersion;
+  private final DatabaseReadiness readiness;
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
   private OperationsHandler operations;
@@ -49,14 +53,12 @@ public final class ApiVerticle extends VerticleBase {
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
-                     PageTokens pageTokens, String schemaVersion, PrometheusMeterRegistry registry,
-                     OperationMetrics operationMetrics) {
+                     DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
     this.keys = keys;
-    this.pageTokens = pageTokens;
-    this.schemaVersion = schemaVersion;
+    this.readiness = readiness;
     this.registry = registry;
     this.operationMetrics = operationMetrics;
   }
@@ -66,21 +68,36 @@ public final class ApiVerticle extends VerticleBase {
     // A pool of its own, as in the TechEmpower Vert.x benchmark: its connections live on this
     // verticle's event loop, and it closes only after this verticle's own requests have drained.
     // A pool shared by name closed under one verticle's requests when another verticle stopped.
+    // Neither connecting nor queueing for a connection may outlast the request's own bound.
+    int timeoutMillis = (int) config.database().timeout().toMillis();
     Pool pool = PgBuilder.pool()
       .with(new PoolOptions()
         .setMaxSize(Math.max(1, config.database().poolSize() / config.httpInstances()))
-        .setName(POOL_NAME))
+        .setName(POOL_NAME)
+        .setConnectionTimeout(timeoutMillis)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+      .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
       .connectingTo(config.database().connect())
       .using(vertx)
       .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
+    // Asked for only once the gate below has let a request through, when start-up has read the key.
+    Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
     OperationService service = new OperationService(new OperationStore(pool), pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
-    OperationsHandler operations = new OperationsHandler(service, links, vertx);
+    OperationsHandler operations = new OperationsHandler(service, links, vertx,
+      new DatabaseTimeout(config.database().timeout()));
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
-    Router router = ApiRouter.create(vertx, contract, verifier, operations);
-    HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
+    Router router = ApiRouter.create(vertx, contract, verifier, operations,
+      ctx -> {
+        if (readiness.isReady()) {
+          ctx.next();
+        } else {
+          ctx.fail(readiness.notReady());
+        }
+      });
+    HealthRoutes.mount(router, vertx, pool, readiness, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);
     return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))

@@ -2,30 +2,32 @@ package com.contoso.lro;
 
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
-import com.contoso.lro.db.ChangeListener;
-import com.contoso.lro.db.Migrations;
-import com.contoso.lro.db.ServiceSecrets;
+import com.contoso.lro.db.DatabaseReadiness;
+import com.contoso.lro.db.DatabaseStartup;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.operations.OperationMetrics;
-import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.retention.RetentionVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One instance of the service. Starts in order: schema, the change listener, shared secrets,
- * contract, its served copies and reference page, keys, the retention job, then one API verticle
- * per event loop as its children; undeploying it stops them all and the listener's connection.
+ * One instance of the service. Starts in order: the database's part (schema, the change listener,
+ * shared secrets), contract, its served copies and reference page, keys, the retention job, then one
+ * API verticle per event loop as its children; undeploying it stops them all and the listener's
+ * connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
+ * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
  */
 public final class ServiceVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceVerticle.class);
+
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
-  private PgSubscriber changes;
-  private String schemaVersion;
+  private DatabaseStartup database;
 
   public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -35,27 +37,25 @@ public final class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     OperationMetrics operationMetrics = new OperationMetrics(registry);
-    return Migrations.apply(vertx, config.database())
-      .compose(schemaVersion -> {
-        this.schemaVersion = schemaVersion;
-        return ChangeListener.start(vertx, config.database().connect());
-      })
-      .compose(listening -> {
-        changes = listening;
-        return ServiceSecrets.pageTokenKey(vertx, config.database().connect());
-      })
-      .compose(pageTokenKey -> Application.loadContract(vertx)
+    DatabaseReadiness readiness = new DatabaseReadiness();
+    database = new DatabaseStartup(vertx, config.database(), readiness);
+    return database.begin()
+      .compose(firstAttempt -> Application.loadContract(vertx)
         .compose(contract -> ContractDocs.load(vertx)
           .compose(docs -> TrustedKeys.load(vertx, config.auth())
-            .compose(keys -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
-              .compose(retention -> vertx.deployVerticle(
-                () -> new ApiVerticle(config, contract, docs, keys, new PageTokens(pageTokenKey), schemaVersion,
-                  registry, operationMetrics),
-                new DeploymentOptions().setInstances(config.httpInstances())))))));
+            .compose(keys -> {
+              database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+                .onFailure(failure -> LOG.error("The retention job did not start", failure)));
+              return vertx.deployVerticle(
+                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics),
+                new DeploymentOptions().setInstances(config.httpInstances()));
+            }))))
+      // A failed start is never stopped: end the retries and the listener here.
+      .onFailure(failed -> database.stop());
   }
 
   @Override
   public Future<?> stop() {
-    return changes == null ? Future.succeededFuture() : changes.close();
+    return database == null ? Future.succeededFuture() : database.stop();
   }
 }

@@ -3,6 +3,7 @@ package com.contoso.lro.config;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,10 +69,13 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
   }
 
   /**
-   * @param connect  where PostgreSQL is; DATABASE_URL wins over the PG* variables
+   * @param connect  where PostgreSQL is; DATABASE_URL wins over the PG* variables; its sessions carry
+   *                 DB_STATEMENT_TIMEOUT_MS as PostgreSQL's statement_timeout
    * @param poolSize DB_POOL_SIZE: connections in all, divided among the HTTP verticles (at least one each)
+   * @param timeout  DB_TIMEOUT_SECONDS: the longest a request waits on the database (to connect, for a pooled
+   *                 connection, for its statements) before it is answered 503
    */
-  public record DatabaseConfig(PgConnectOptions connect, int poolSize) {
+  public record DatabaseConfig(PgConnectOptions connect, int poolSize, Duration timeout) {
 
     public static final String APPLICATION_NAME = "lro-service";
 
@@ -88,7 +92,15 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       connect.addProperty("application_name", APPLICATION_NAME);
       // Lists prepare SQL that varies with their query options: keep the prepared statements.
       connect.setCachePreparedStatements(true);
-      return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8));
+      int timeoutSeconds = read.integer("DB_TIMEOUT_SECONDS", 5);
+      int statementTimeoutMillis = read.integer("DB_STATEMENT_TIMEOUT_MS", timeoutSeconds * 1000);
+      if (timeoutSeconds < 1 || statementTimeoutMillis < 0) {
+        throw new IllegalArgumentException("DB_TIMEOUT_SECONDS must be at least 1 and DB_STATEMENT_TIMEOUT_MS at least 0");
+      }
+      // The server cancels a statement that outlives the request that waits for it, rather than
+      // keeping a connection busy for nobody. Set at connection start-up, like application_name.
+      connect.addProperty("statement_timeout", String.valueOf(statementTimeoutMillis));
+      return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8), Duration.ofSeconds(timeoutSeconds));
     }
 
     /** The same database, as Flyway's JDBC driver names it, with the same TLS mode. */

@@ -4,6 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one database connection per instance that listens for changes to operations (migration V4's
@@ -16,6 +20,12 @@ public final class ChangeListener {
   /** How the listening session is named in pg_stat_activity, apart from the pool's. */
   public static final String APPLICATION_NAME = "lro-service listener";
   private static final String ADDRESS_PREFIX = "operation-changed:";
+  /**
+   * Announced on the event bus each time the listener has (re)connected: changes made while it was
+   * away were never heard, so the requests waiting for one must look again.
+   */
+  public static final String LISTENING = "operation-changes-listening";
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
   private ChangeListener() {
   }
@@ -25,12 +35,26 @@ public final class ChangeListener {
     return ADDRESS_PREFIX + ownerId + "/" + id;
   }
 
+  /**
+   * Listens from now on, through lost connections and database restarts: the subscriber reconnects
+   * every second, and each time announces {@link #LISTENING}. Fails, holding no connection, when the
+   * first connection cannot be made.
+   */
   public static Future<PgSubscriber> start(Vertx vertx, PgConnectOptions database) {
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx,
         new PgConnectOptions(database).addProperty("application_name", APPLICATION_NAME))
-      // Keep listening through database restarts: a missed wake-up only costs a waiter its timeout.
       .reconnectPolicy(retries -> 1000L);
-    subscriber.channel(CHANNEL).handler(change -> vertx.eventBus().publish(ADDRESS_PREFIX + change, null));
-    return subscriber.connect().map(subscriber);
+    AtomicBoolean connectedBefore = new AtomicBoolean();
+    subscriber.channel(CHANNEL)
+      .subscribeHandler(listening -> {
+        if (connectedBefore.getAndSet(true)) {
+          LOG.info("The change listener is listening again; held requests read their operation again");
+        }
+        vertx.eventBus().publish(LISTENING, null);
+      })
+      .handler(change -> vertx.eventBus().publish(ADDRESS_PREFIX + change, null));
+    // A subscriber whose first connection failed would never try again, nor ever complete a second connect().
+    return subscriber.connect().map(subscriber)
+      .recover(failure -> subscriber.close().transform(closed -> Future.failedFuture(failure)));
   }
 }

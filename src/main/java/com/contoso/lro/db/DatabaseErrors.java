@@ -1,26 +1,38 @@
 package com.contoso.lro.db;
 
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /**
- * Sorts database failures by who must act: an unreachable database is worth a retry (503), a value
- * PostgreSQL refuses is the client's (400), anything else is a bug (500).
+ * Sorts database failures by who must act: an unreachable, not yet ready or too slow database is
+ * worth a retry (503), a value PostgreSQL refuses is the client's (400), anything else is a bug (500).
  */
 public final class DatabaseErrors {
 
-  /** Operator intervention (57P0x) and resource exhaustion (53xxx) that a retry may outlive. */
-  private static final Set<String> TRANSIENT_STATES = Set.of("57P01", "57P02", "57P03", "53000", "53100", "53200", "53300");
+  /**
+   * Operator intervention (57P0x: a terminated session, a shutdown), a cancelled statement (57014:
+   * statement_timeout) and resource exhaustion (53xxx), which a retry may outlive.
+   */
+  private static final Set<String> TRANSIENT_STATES =
+    Set.of("57P01", "57P02", "57P03", "57014", "53000", "53100", "53200", "53300");
+  /** How vertx-sql-client fails a request that waited longer than PoolOptions' connection timeout. */
+  private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
 
   private DatabaseErrors() {
   }
 
   public static boolean isUnavailable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+      // A SocketException: refused, or reset when the server ended the session under a statement.
+      if (cause instanceof SocketException || cause instanceof ClosedConnectionException
+        || cause instanceof DatabaseReadiness.NotReady || cause instanceof DatabaseTimeout.Exceeded) {
+        return true;
+      }
+      if (cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())) {
         return true;
       }
       String state = sqlState(cause);

@@ -1,5 +1,6 @@
 package com.contoso.lro.health;
 
+import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +12,8 @@ import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
 
 /**
- * GET /health/live (the process answers) and GET /health/ready (the database answers and has the
- * schema this build migrated to), from vertx-health-check: JSON, no token, 503 when not ready.
+ * GET /health/live (the process answers) and GET /health/ready (start-up has reached the database,
+ * which answers and has the schema this build migrated to), from vertx-health-check: JSON, no token, 503 when not ready.
  */
 public final class HealthRoutes {
 
@@ -21,20 +22,25 @@ public final class HealthRoutes {
   private HealthRoutes() {
   }
 
-  /** @param draining true once the instance is shutting down: it is then not ready, whatever the database says */
-  public static void mount(Router router, Vertx vertx, Pool pool, String schemaVersion, BooleanSupplier draining) {
+  /**
+   * @param readiness whether start-up has migrated the database, and to which version; until then not ready
+   * @param draining  true once the instance is shutting down: it is then not ready, whatever the database says
+   */
+  public static void mount(Router router, Vertx vertx, Pool pool, DatabaseReadiness readiness, BooleanSupplier draining) {
     router.get("/health/live").handler(HealthCheckHandler.create(vertx).register("process", alive -> alive.complete(Status.OK())));
     router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
       .register("serving", serving -> serving.complete(draining.getAsBoolean()
         ? Status.KO(new JsonObject().put("reason", "shutting down"))
         : Status.OK()))
-      .register("database", DATABASE_TIMEOUT_MILLIS, ready -> pool.query(Migrations.CURRENT_VERSION).execute()
-        .onSuccess(rows -> {
-          String applied = rows.size() == 0 ? null : rows.iterator().next().getString(0);
-          ready.complete(schemaVersion.equals(applied)
-            ? Status.OK(new JsonObject().put("schemaVersion", applied))
-            : Status.KO(new JsonObject().put("schemaVersion", applied).put("expected", schemaVersion)));
-        })
-        .onFailure(down -> ready.complete(Status.KO(new JsonObject().put("reason", "the database does not answer"))))));
+      .register("database", DATABASE_TIMEOUT_MILLIS, ready -> readiness.started().ifPresentOrElse(
+        started -> pool.query(Migrations.CURRENT_VERSION).execute()
+          .onSuccess(rows -> {
+            String applied = rows.size() == 0 ? null : rows.iterator().next().getString(0);
+            ready.complete(started.schemaVersion().equals(applied)
+              ? Status.OK(new JsonObject().put("schemaVersion", applied))
+              : Status.KO(new JsonObject().put("schemaVersion", applied).put("expected", started.schemaVersion())));
+          })
+          .onFailure(down -> ready.complete(Status.KO(new JsonObject().put("reason", "the database does not answer")))),
+        () -> ready.complete(Status.KO(new JsonObject().put("reason", readiness.waitingFor()))))));
   }
 }

@@ -64,7 +64,7 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException serviceUnavailable(int retryAfterSeconds) {
     return new ApiException(503, "serviceUnavailable",
-      "The service cannot reach its database; retry after " + retryAfterSeconds + " seconds.", null,
+      "The service's database is unavailable or too slow now; retry after " + retryAfterSeconds + " seconds.", null,
       Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
   }
 

@@ -2,9 +2,11 @@ package com.contoso.lro.http;
 
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.contract.api.OperationsApi;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -24,13 +26,16 @@ public final class ApiRouter {
   private ApiRouter() {
   }
 
-  public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations) {
+  /** @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed */
+  public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations,
+                              Handler<RoutingContext> databaseGate) {
     RouterBuilder builder = RouterBuilder.create(vertx, CompiledSchemas.of(contract), VerbatimParameters.extractor())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new PermissionCheck(contract))
       .rootHandler(new QueryOptionCheck(contract))
-      .rootHandler(new ContentTypeCheck(contract));
+      .rootHandler(new ContentTypeCheck(contract))
+      .rootHandler(databaseGate);
     // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.
     builder.getRoutes().forEach(route -> route.setDoSecurity(false));

@@ -24,6 +24,9 @@ final class ChangeWaiters {
 
   ChangeWaiters(Vertx vertx) {
     this.vertx = vertx;
+    // The change listener has reconnected: a change made while it was away was never announced, so
+    // every waiter reads its operation again rather than sleep through it until its timeout.
+    vertx.eventBus().localConsumer(ChangeListener.LISTENING, listening -> wake());
   }
 
   private boolean draining;
@@ -34,6 +37,10 @@ final class ChangeWaiters {
    */
   void wakeAll() {
     draining = true;
+    wake();
+  }
+
+  private void wake() {
     List.copyOf(active).forEach(waiter -> waiter.changed.tryComplete());
   }
 

@@ -43,13 +43,14 @@ public final class OperationService {
   private static final int LAST_YEAR = 9999;
 
   private final OperationStore store;
-  private final PageTokens pageTokens;
+  private final Supplier<PageTokens> pageTokens;
   private final Clock clock;
   private final int retryAfterMaxSeconds;
   private final Duration idempotencyKeyLifetime;
   private final OperationMetrics metrics;
 
-  public OperationService(OperationStore store, PageTokens pageTokens, Clock clock, int retryAfterMaxSeconds,
+  /** @param pageTokens the signer of $skiptoken, whose key is read from the database once it answers */
+  public OperationService(OperationStore store, Supplier<PageTokens> pageTokens, Clock clock, int retryAfterMaxSeconds,
                           Duration idempotencyKeyLifetime, OperationMetrics metrics) {
     this.store = store;
     this.metrics = metrics;
@@ -276,7 +277,7 @@ public final class OperationService {
       refuseSearch(request.search());
       List<SortTerm> order = OrderBy.parse(request.orderby());
       String scope = owner.id() + "\n" + (request.filter() == null ? "" : request.filter()) + "\n" + OrderBy.describe(order);
-      List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.read(request.skiptoken(), scope, order);
+      List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.get().read(request.skiptoken(), scope, order);
       int top = request.top() == null ? DEFAULT_TOP : request.top();
       int skip = request.skiptoken() == null && request.skip() != null ? request.skip() : 0;
       OperationStore.Matching matching = OperationStore.matching(owner.id(), request.filter());
@@ -287,7 +288,7 @@ public final class OperationService {
       return Future.all(rows, count).map(both -> {
         List<Operation> page = rows.result().subList(0, Math.min(top, rows.result().size()));
         Optional<String> next = rows.result().size() > top
-          ? Optional.of(pageTokens.create(scope, order.stream().map(term -> term.valueOf().apply(page.get(page.size() - 1))).toList()))
+          ? Optional.of(pageTokens.get().create(scope, order.stream().map(term -> term.valueOf().apply(page.get(page.size() - 1))).toList()))
           : Optional.empty();
         return new Page(page, next, count.result());
       });

@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Owner;
+import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
@@ -36,11 +37,14 @@ public final class OperationsHandler implements OperationsApi {
   private final OperationService service;
   private final GraphLinks links;
   private final ChangeWaiters waiters;
+  private final DatabaseTimeout databaseTimeout;
 
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx) {
+  /** @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one */
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
+    this.databaseTimeout = databaseTimeout;
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -167,7 +171,7 @@ public final class OperationsHandler implements OperationsApi {
 
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
     Owner owner = PermissionCheck.owner(ctx);
-    service.list(owner, request)
+    databaseTimeout.bound(service.list(owner, request))
       .map(page -> collection(ctx, owner, page, select).encode())
       .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
       .onFailure(ctx::fail);
@@ -177,7 +181,7 @@ public final class OperationsHandler implements OperationsApi {
     CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
       operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
         operation.version(), entity(ctx, operation, List.of())));
-    service.create(PermissionCheck.owner(ctx), request)
+    databaseTimeout.bound(service.create(PermissionCheck.owner(ctx), request))
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
@@ -188,7 +192,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private void count(RoutingContext ctx, String search, String filter) {
-    service.count(PermissionCheck.owner(ctx), filter, search)
+    databaseTimeout.bound(service.count(PermissionCheck.owner(ctx), filter, search))
       .onSuccess(count -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(String.valueOf(count)))
       .onFailure(ctx::fail);
   }
@@ -203,17 +207,17 @@ public final class OperationsHandler implements OperationsApi {
     OptionalInt wait = Preferences.waitSeconds(prefer);
     Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
     if (wait.isEmpty()) {
-      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
+      databaseTimeout.bound(service.get(owner, id)).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
         .onFailure(ctx::fail);
       return;
     }
     ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id);
     ctx.response().closeHandler(clientGone -> waiter.stop());
-    service.get(owner, id)
+    databaseTimeout.bound(service.get(owner, id))
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
         ? Future.succeededFuture(new Answer(first, false))
         : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
-          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : service.get(owner, id))
+          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : databaseTimeout.bound(service.get(owner, id)))
           .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();
@@ -248,7 +252,7 @@ public final class OperationsHandler implements OperationsApi {
 
   private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
-    service.update(PermissionCheck.owner(ctx), id, body, Precondition.parse(ifMatch, false))
+    databaseTimeout.bound(service.update(PermissionCheck.owner(ctx), id, body, Precondition.parse(ifMatch, false)))
       .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of()).encode()))
       .onSuccess(updated -> {
         ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
@@ -262,7 +266,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private void delete(RoutingContext ctx, String id, String ifMatch) {
-    service.delete(PermissionCheck.owner(ctx), id, Precondition.parse(ifMatch, false))
+    databaseTimeout.bound(service.delete(PermissionCheck.owner(ctx), id, Precondition.parse(ifMatch, false)))
       .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }

@@ -1,6 +1,7 @@
 package com.contoso.lro.health;
 
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.Migrations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +68,9 @@ class HealthTest extends ServiceTest {
 
   private static HttpResponse<Buffer> readiness(Vertx vertx, String schemaVersion, boolean draining) {
     Router router = Router.router(vertx);
-    HealthRoutes.mount(router, vertx, service.database.pool(), schemaVersion, () -> draining);
+    DatabaseReadiness migrated = new DatabaseReadiness();
+    migrated.complete(new DatabaseReadiness.Started(schemaVersion, new byte[32]));
+    HealthRoutes.mount(router, vertx, service.database.pool(), migrated, () -> draining);
     var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
     WebClient client = WebClient.create(vertx);
     try {

@@ -1,0 +1,117 @@
+package com.contoso.lro.db;
+
+import com.contoso.lro.ServiceEnv;
+import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.SqlConnection;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static com.contoso.lro.TestService.OPERATIONS;
+import static com.contoso.lro.TestService.await;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A statement held up in the database, here behind a lock that another session holds, is not a
+ * stuck request: PostgreSQL cancels it after DB_STATEMENT_TIMEOUT_MS, and the service gives up on
+ * it after DB_TIMEOUT_SECONDS in any case; either way the answer is a 503 with Retry-After, and the
+ * next requests are served. Waiting for a change (Prefer: wait) is not a statement.
+ */
+@ServiceEnv("DB_STATEMENT_TIMEOUT_MS=500")
+class StatementTimeoutTest extends ServiceTest {
+
+  /** For a machine busy with other work: a bound on a hang, not a measure of speed. */
+  private static final Duration MARGIN = Duration.ofSeconds(3);
+
+  @Test
+  void a_statement_that_waits_on_a_lock_is_cancelled_by_statement_timeout_and_answered_503() {
+    String token = service.tokens.user().sign();
+    String id = service.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
+
+    SqlConnection locker = lockOperations(service);
+    try {
+      assertUnavailableWithin(Duration.ofMillis(500), () -> service.call(GET, OPERATIONS + "/" + id, token, null));
+      assertUnavailableWithin(Duration.ofMillis(500),
+        () -> service.call(PATCH, OPERATIONS + "/" + id, token, new JsonObject().put("status", "succeeded")));
+    } finally {
+      release(locker);
+    }
+
+    HttpResponse<Buffer> after = service.call(GET, OPERATIONS + "/" + id, token, null);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(after.bodyAsJsonObject().getString("status")).as("the cancelled PATCH changed nothing").isEqualTo("running");
+  }
+
+  @Test
+  void without_a_statement_timeout_requests_still_answer_503_after_db_timeout_seconds_even_queued_for_a_connection(
+    Vertx vertx) {
+    // One connection per API verticle, so that most of these requests queue for one held by a stuck statement.
+    TestService untimed = await(TestService.start(vertx,
+      Map.of("DB_STATEMENT_TIMEOUT_MS", "0", "DB_TIMEOUT_SECONDS", "1", "DB_POOL_SIZE", "2")));
+    try {
+      String token = untimed.tokens.user().sign();
+      String id = untimed.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
+
+      SqlConnection locker = lockOperations(untimed);
+      try {
+        long start = System.nanoTime();
+        List<Future<HttpResponse<Buffer>>> reads = IntStream.range(0, 4)
+          .mapToObj(i -> untimed.request(GET, OPERATIONS + "/" + id).bearerTokenAuthentication(token).send()).toList();
+        await(Future.join(reads));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(reads).allSatisfy(read -> assertServiceUnavailable(read.result()));
+        assertThat(took).isLessThan(Duration.ofSeconds(1).plus(MARGIN));
+      } finally {
+        release(locker);
+      }
+      assertThat(untimed.call(GET, OPERATIONS + "/" + id, token, null).statusCode()).as("once the lock is gone").isEqualTo(200);
+
+      HttpResponse<Buffer> waited = await(untimed.request(GET, OPERATIONS + "/" + id)
+        .bearerTokenAuthentication(token).putHeader("Prefer", "wait=2").send());
+      assertThat(waited.statusCode()).as("a wait of 2 s is longer than DB_TIMEOUT_SECONDS, and fine").isEqualTo(200);
+      assertThat(waited.getHeader("Preference-Applied")).isEqualTo("wait=2");
+    } finally {
+      await(untimed.stop());
+    }
+  }
+
+  /** Another session takes the operations table for itself, in a transaction left open. */
+  private static SqlConnection lockOperations(TestService target) {
+    SqlConnection locker = await(target.database.pool().getConnection());
+    await(locker.query("BEGIN").execute());
+    await(locker.query("LOCK TABLE operations IN ACCESS EXCLUSIVE MODE").execute());
+    return locker;
+  }
+
+  private static void release(SqlConnection locker) {
+    await(locker.query("ROLLBACK").execute());
+    await(locker.close());
+  }
+
+  private static void assertUnavailableWithin(Duration timeout, java.util.function.Supplier<HttpResponse<Buffer>> call) {
+    long start = System.nanoTime();
+    HttpResponse<Buffer> response = call.get();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plus(MARGIN));
+    assertServiceUnavailable(response);
+  }
+
+  private static void assertServiceUnavailable(HttpResponse<Buffer> response) {
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("serviceUnavailable");
+    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(response.getHeader("request-id"));
+  }
+}
