@@ -15,9 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks a bearer token like Microsoft Entra ID tokens are checked: signature against the trusted
- * keys, {@code exp} and {@code nbf} with a clock skew, {@code iss} and {@code aud} when configured,
- * and an {@code oid} naming the caller. One per verticle: JWTAuth is not shared across event loops.
+ * Checks a bearer token like Microsoft Entra ID tokens are checked: its header (see {@link TokenHeader}),
+ * its signature against the trusted keys, {@code exp} and {@code nbf} with a clock skew, {@code iss}
+ * and {@code aud} when configured, and an {@code oid} naming the caller. One per verticle: JWTAuth is
+ * not shared across event loops.
  *
  * <p>A client sends the same token for an hour, and checking its signature is the dearest step of a
  * request, so a verified token is remembered, by its SHA-256 and never in the clear, until it
@@ -64,6 +65,10 @@ public final class TokenVerifier {
   }
 
   private Future<Verified> check(String token) {
+    return TokenHeader.read(token).compose(header -> checkSignatureAndClaims(token));
+  }
+
+  private Future<Verified> checkSignatureAndClaims(String token) {
     Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
@@ -111,6 +116,6 @@ public final class TokenVerifier {
     if (message.contains("issuer")) {
       return "The token's issuer (iss) is not accepted.";
     }
-    return "The token's signature or format is invalid.";
+    return TokenHeader.MALFORMED;
   }
 }

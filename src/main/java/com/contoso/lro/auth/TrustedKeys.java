@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 public final class TrustedKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrustedKeys.class);
-  private static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
+  /** The only signing algorithms accepted: those of Entra ID's keys, and of development mode's. */
+  static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
   private static final long JWKS_TIMEOUT_MILLIS = 10_000;
 
   private final JWTAuthOptions options;
