@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -135,6 +136,17 @@ public final class TestTokens {
         RSAKey rsaKey = (RSAKey) signingKey;
         SignedJWT jwt = new SignedJWT(header(JWSAlgorithm.RS256, rsaKey.getKeyID()), claims.build());
         jwt.sign(new RSASSASigner(rsaKey));
+        return jwt.serialize();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Signed with any header and signer, for tokens that no honest issuer makes. */
+    public String sign(JWSHeader header, JWSSigner signer) {
+      try {
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        jwt.sign(signer);
         return jwt.serialize();
       } catch (JOSEException e) {
         throw new IllegalStateException(e);

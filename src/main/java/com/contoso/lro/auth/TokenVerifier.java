@@ -1,11 +1,14 @@
 package com.contoso.lro.auth;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,19 +18,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks a bearer token like Microsoft Entra ID tokens are checked: signature against the trusted
- * keys, {@code exp} and {@code nbf} with a clock skew, {@code iss} and {@code aud} when configured,
- * and an {@code oid} naming the caller. One per verticle: JWTAuth is not shared across event loops.
+ * Checks a bearer token like Microsoft Entra ID tokens are checked: its header (see {@link TokenHeader}),
+ * its signature against the trusted keys, {@code exp} and {@code nbf} with a clock skew, {@code iss}
+ * and {@code aud} when configured, and an {@code oid} naming the caller. One per verticle: JWTAuth is
+ * not shared across event loops. A token that names a key id the trusted keys lack waits for them to
+ * be read again ({@link TrustedKeys#refresh}), as the key may be new.
  *
  * <p>A client sends the same token for an hour, and checking its signature is the dearest step of a
  * request, so a verified token is remembered, by its SHA-256 and never in the clear, until it
- * expires; the most recently used {@value #REMEMBERED} per verticle are kept.
+ * expires; the most recently used {@value #REMEMBERED} per verticle are kept. When the trusted keys
+ * change, all are forgotten, as the key that signed one may be gone.
  */
 public final class TokenVerifier {
 
   static final int REMEMBERED = 4096;
 
-  private final JWTAuth jwt;
+  private final Vertx vertx;
+  private final Context context;
+  private final TrustedKeys keys;
   private final long skewMillis;
   private final Map<String, Verified> verified = new LinkedHashMap<>(REMEMBERED, 0.75f, true) {
     @Override
@@ -35,13 +43,19 @@ public final class TokenVerifier {
       return size() > REMEMBERED;
     }
   };
+  /** The keys that {@link #jwt} checks against, and that every remembered token was verified with. */
+  private TrustedKeys.KeySet keySet;
+  private JWTAuth jwt;
 
   private record Verified(Caller caller, long validUntilMillis) {
   }
 
   public TokenVerifier(Vertx vertx, TrustedKeys keys) {
-    this.jwt = JWTAuth.create(vertx, keys.options());
-    this.skewMillis = keys.options().getJWTOptions().getLeeway() * 1000L;
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.keys = keys;
+    this.skewMillis = keys.skewMillis();
+    useCurrentKeys();
   }
 
   /**
@@ -49,6 +63,7 @@ public final class TokenVerifier {
    * show the client: the JWT library's own messages can carry configuration and decoding details.
    */
   public Future<Caller> verify(String token) {
+    useCurrentKeys();
     String digest = digest(token);
     Verified known = verified.get(digest);
     if (known != null) {
@@ -63,7 +78,32 @@ public final class TokenVerifier {
     });
   }
 
+  private void useCurrentKeys() {
+    TrustedKeys.KeySet current = keys.current();
+    if (current != keySet) {
+      keySet = current;
+      jwt = JWTAuth.create(vertx, new JWTAuthOptions(current.options()));
+      verified.clear();
+    }
+  }
+
   private Future<Verified> check(String token) {
+    keys.refreshIfStale();
+    return TokenHeader.read(token).compose(header -> {
+      if (keySet.knows(header.keyId())) {
+        return checkSignatureAndClaims(token);
+      }
+      Promise<Verified> checked = Promise.promise();
+      // The refresh completes on the event loop that read the keys: come back to this verticle's.
+      keys.refresh().onComplete(refreshed -> context.runOnContext(back -> {
+        useCurrentKeys();
+        checkSignatureAndClaims(token).onComplete(checked);
+      }));
+      return checked.future();
+    });
+  }
+
+  private Future<Verified> checkSignatureAndClaims(String token) {
     Future<User> checked;
     try {
       checked = jwt.authenticate(new TokenCredentials(token));
@@ -111,6 +151,6 @@ public final class TokenVerifier {
     if (message.contains("issuer")) {
       return "The token's issuer (iss) is not accepted.";
     }
-    return "The token's signature or format is invalid.";
+    return TokenHeader.MALFORMED;
   }
 }

@@ -16,40 +16,78 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * The keys and claim rules that tokens are checked against, loaded once at start-up: the JWKS named
- * by AUTH_JWKS (a file or an http(s) URL), or, in development mode, the service's own key.
+ * The keys and claim rules that tokens are checked against: the JWKS named by AUTH_JWKS (a file or
+ * an http(s) URL), or, in development mode, the service's own key. One instance serves every API
+ * verticle, so the JWKS is read once for all of them.
+ *
+ * <p>Keys rotate without a restart, as Entra ID's do: the JWKS is read again when the keys are
+ * AUTH_JWKS_REFRESH_SECONDS old, and when a token names a key id that is not known, but never twice
+ * within AUTH_JWKS_MIN_REFRESH_SECONDS, and by one read at a time that every caller waits on. A read
+ * that fails, or that finds no usable key, keeps the last good keys: a JWKS endpoint that is down
+ * refuses no token that its keys would accept. Start-up still fails when the first read does, as an
+ * instance that trusts no key could only answer 401.
  */
 public final class TrustedKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrustedKeys.class);
-  private static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
-  private static final long JWKS_TIMEOUT_MILLIS = 10_000;
+  /** The only signing algorithms accepted: those of Entra ID's keys, and of development mode's. */
+  static final Set<String> ALGORITHMS = Set.of("RS256", "ES256");
+  private static final long JWKS_TIMEOUT_MILLIS = 5_000;
 
-  private final JWTAuthOptions options;
+  /**
+   * One version of the trusted keys, never changed but replaced whole by a refresh.
+   *
+   * @param jwks the keys as read, to tell whether a refresh changed anything
+   * @param keyIds their {@code kid}s
+   * @param anyKeyId whether some key has no {@code kid}, and so may have signed a token under any
+   */
+  record KeySet(JWTAuthOptions options, List<JsonObject> jwks, Set<String> keyIds, boolean anyKeyId) {
 
-  private TrustedKeys(JWTAuthOptions options) {
-    this.options = options;
+    /** Whether a token that names this key id (or none) may have been signed by one of these keys. */
+    boolean knows(String keyId) {
+      return keyId == null || anyKeyId || keyIds.contains(keyId);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Optional<String> source;
+  private final long refreshNanos;
+  private final long minRefreshNanos;
+  private volatile KeySet current;
+  private volatile long readAtNanos;
+  /** When the last refresh began, or null before the first: guarded by this. */
+  private Long refreshedAtNanos;
+  /** The refresh under way, that every caller joins: guarded by this. */
+  private Future<KeySet> refreshing;
+
+  private TrustedKeys(Vertx vertx, Optional<String> source, AuthConfig config, KeySet keys) {
+    this.vertx = vertx;
+    this.source = source;
+    this.refreshNanos = TimeUnit.SECONDS.toNanos(config.jwksRefreshSeconds());
+    this.minRefreshNanos = TimeUnit.SECONDS.toNanos(config.jwksMinRefreshSeconds());
+    this.current = keys;
+    this.readAtNanos = System.nanoTime();
   }
 
   public static Future<TrustedKeys> load(Vertx vertx, AuthConfig config) {
-    Future<JWTAuthOptions> keys;
+    JWTOptions rules = claimRules(config);
     if (config.developmentMode()) {
-      keys = vertx.executeBlocking(() -> DevSigningKey.loadOrCreate(config.devKeyFile())).map(key -> {
+      return vertx.executeBlocking(() -> DevSigningKey.loadOrCreate(config.devKeyFile())).map(key -> {
         LOG.warn("Development mode: AUTH_JWKS is unset, so tokens signed by the local key in {} are trusted. "
           + "Never run like this in production.", config.devKeyFile().toAbsolutePath());
-        return new JWTAuthOptions().addPubSecKey(key.verifying());
+        JWTAuthOptions options = new JWTAuthOptions().addPubSecKey(key.verifying()).setJWTOptions(rules);
+        return new TrustedKeys(vertx, Optional.empty(), config,
+          new KeySet(options, List.of(), Set.of(DevSigningKey.KEY_ID), false));
       });
-    } else {
-      String source = config.jwks().orElseThrow();
-      keys = readJwks(vertx, source)
-        .map(jwks -> signingKeys(jwks, source))
-        .map(jwks -> new JWTAuthOptions().setJwks(jwks));
     }
-    return keys.map(options -> new TrustedKeys(options.setJWTOptions(claimRules(config))));
+    String source = config.jwks().orElseThrow();
+    return read(vertx, source, rules).map(keys -> new TrustedKeys(vertx, Optional.of(source), config, keys));
   }
 
   private static JWTOptions claimRules(AuthConfig config) {
@@ -57,6 +95,75 @@ public final class TrustedKeys {
     config.issuer().ifPresent(rules::setIssuer);
     config.audience().ifPresent(rules::addAudience);
     return rules;
+  }
+
+  /** The keys to check tokens against now. */
+  KeySet current() {
+    return current;
+  }
+
+  /** Leeway on {@code exp} and {@code nbf}, in milliseconds. */
+  long skewMillis() {
+    return current.options().getJWTOptions().getLeeway() * 1000L;
+  }
+
+  /** Starts reading the JWKS again, without waiting for it, when the keys have grown old. */
+  void refreshIfStale() {
+    if (source.isPresent() && System.nanoTime() - readAtNanos >= refreshNanos) {
+      refresh();
+    }
+  }
+
+  /**
+   * Reads the JWKS again, unless it was read less than AUTH_JWKS_MIN_REFRESH_SECONDS ago, and
+   * answers the keys then trusted; never fails. Its future completes on whichever event loop did
+   * the reading.
+   */
+  synchronized Future<KeySet> refresh() {
+    if (refreshing != null) {
+      return refreshing;
+    }
+    long now = System.nanoTime();
+    if (source.isEmpty() || refreshedAtNanos != null && now - refreshedAtNanos < minRefreshNanos) {
+      return Future.succeededFuture(current);
+    }
+    refreshedAtNanos = now;
+    String from = source.get();
+    Future<KeySet> reading = read(vertx, from, current.options().getJWTOptions())
+      .map(this::replaceWith)
+      .recover(failure -> {
+        LOG.warn("Keeping the {} trusted key(s): reading {} again failed: {}", current.keyIds().size(), from,
+          failure.getMessage());
+        return Future.succeededFuture(current);
+      });
+    refreshing = reading;
+    reading.onComplete(done -> {
+      synchronized (this) {
+        if (refreshing == reading) {
+          refreshing = null;
+        }
+      }
+    });
+    return reading;
+  }
+
+  private KeySet replaceWith(KeySet read) {
+    readAtNanos = System.nanoTime();
+    if (!read.jwks().equals(current.jwks())) {
+      LOG.info("The trusted keys changed: key ids {} are now {}", current.keyIds(), read.keyIds());
+      current = read;
+    }
+    return current;
+  }
+
+  private static Future<KeySet> read(Vertx vertx, String source, JWTOptions rules) {
+    return readJwks(vertx, source).map(jwks -> {
+      List<JsonObject> keys = signingKeys(jwks, source);
+      Set<String> keyIds = keys.stream().map(key -> key.getString("kid")).filter(kid -> kid != null)
+        .collect(Collectors.toUnmodifiableSet());
+      boolean anyKeyId = keys.stream().anyMatch(key -> key.getString("kid") == null);
+      return new KeySet(new JWTAuthOptions().setJwks(keys).setJWTOptions(rules), keys, keyIds, anyKeyId);
+    });
   }
 
   private static Future<Buffer> readJwks(Vertx vertx, String source) {
@@ -76,7 +183,8 @@ public final class TrustedKeys {
   /**
    * Only signature keys of the algorithms the service accepts, RS256 and ES256 (on P-256), that
    * vertx-auth can load: it would otherwise drop a broken key with a warning and leave the service
-   * refusing every token.
+   * refusing every token. None at all is an error: vertx-auth with no key at all would accept
+   * unsigned tokens.
    */
   private static List<JsonObject> signingKeys(Buffer jwks, String source) {
     JsonArray keys = new JsonObject(jwks).getJsonArray("keys", new JsonArray());
@@ -105,9 +213,5 @@ public final class TrustedKeys {
       LOG.warn("Ignoring JWKS key {}: {}", key.getString("kid"), unloadable.getMessage());
       return false;
     }
-  }
-
-  JWTAuthOptions options() {
-    return new JWTAuthOptions(options);
   }
 }

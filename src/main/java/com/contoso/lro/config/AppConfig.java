@@ -117,17 +117,28 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
    * @param audience     AUTH_AUDIENCE: when set, {@code aud} must contain it
    * @param devKeyFile   AUTH_DEV_KEY_FILE: where development mode keeps its signing key
    * @param clockSkewSeconds AUTH_CLOCK_SKEW_SECONDS: leeway on {@code exp} and {@code nbf}
+   * @param jwksRefreshSeconds    AUTH_JWKS_REFRESH_SECONDS: how old the keys may grow before the JWKS is read
+   *                              again (a day, as Entra ID advises)
+   * @param jwksMinRefreshSeconds AUTH_JWKS_MIN_REFRESH_SECONDS: the least time between two reads of the JWKS,
+   *                              so that tokens naming unknown keys cannot make the service hammer it
    */
   public record AuthConfig(Optional<String> jwks, Optional<String> issuer, Optional<String> audience,
-                           Path devKeyFile, int clockSkewSeconds) {
+                           Path devKeyFile, int clockSkewSeconds, int jwksRefreshSeconds, int jwksMinRefreshSeconds) {
 
     static AuthConfig from(EnvReader read) {
+      int refreshSeconds = read.integer("AUTH_JWKS_REFRESH_SECONDS", 24 * 60 * 60);
+      int minRefreshSeconds = read.integer("AUTH_JWKS_MIN_REFRESH_SECONDS", 300);
+      if (refreshSeconds < 1 || minRefreshSeconds < 1) {
+        throw new IllegalArgumentException("AUTH_JWKS_REFRESH_SECONDS and AUTH_JWKS_MIN_REFRESH_SECONDS must be at least 1");
+      }
       return new AuthConfig(
         read.optional("AUTH_JWKS"),
         read.optional("AUTH_ISSUER"),
         read.optional("AUTH_AUDIENCE"),
         Path.of(read.string("AUTH_DEV_KEY_FILE", ".dev/signing-key.pem")),
-        read.integer("AUTH_CLOCK_SKEW_SECONDS", 60));
+        read.integer("AUTH_CLOCK_SKEW_SECONDS", 60),
+        refreshSeconds,
+        minRefreshSeconds);
     }
 
     public boolean developmentMode() {

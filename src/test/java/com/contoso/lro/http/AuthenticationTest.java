@@ -11,19 +11,18 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
+import static com.contoso.lro.GraphErrors.assertGraphError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-/** POST /beta/user/authentication/operations, when the caller is not who, or not allowed what, the token says. */
+/**
+ * POST /beta/user/authentication/operations, when the caller is not who, or not allowed what, the token says.
+ * Forged and otherwise invalid tokens: {@link TokenAttacksTest}.
+ */
 class AuthenticationTest extends ServiceTest {
 
   private static final JsonObject VALID_BODY = new JsonObject().put("status", "running");
@@ -43,88 +42,6 @@ class AuthenticationTest extends ServiceTest {
 
     assertGraphError(response, 401, "unauthorized");
     assertThat(response.getHeader("WWW-Authenticate")).as("RFC 6750: no error code for another scheme").isEqualTo("Bearer");
-  }
-
-  @Test
-  void a_token_expired_ten_minutes_ago_is_401_invalid_token_despite_the_clock_skew() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user()
-      .expiresAt(Instant.now().minus(Duration.ofMinutes(10))).sign(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).startsWith("Bearer").contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_not_valid_before_ten_minutes_from_now_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user()
-      .notBefore(Instant.now().plus(Duration.ofMinutes(10))).sign(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_signed_by_an_unknown_key_with_a_trusted_kid_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user().signedWith(service.tokens.stranger).sign(),
-      VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_trusted_token_whose_payload_was_tampered_with_is_401() {
-    String tampered = withOid(service.tokens.user().sign(), UUID.randomUUID().toString());
-
-    HttpResponse<Buffer> response = postBearer(tampered, VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_from_another_issuer_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user()
-      .claim("iss", "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0").sign(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_for_another_audience_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user().claim("aud", "api://someone-else").sign(),
-      VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_that_names_no_user_oid_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user().without("oid").sign(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void an_unsigned_alg_none_token_is_401() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user().unsigned(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
-  }
-
-  @Test
-  void a_token_without_an_expiry_is_401() {
-    String token = service.tokens.user().without("exp").sign();
-    assertThat(payload(token).containsKey("exp")).as("the minted token has no exp").isFalse();
-
-    HttpResponse<Buffer> response = postBearer(token, VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-    assertThat(response.getHeader("WWW-Authenticate")).contains("error=\"invalid_token\"");
   }
 
   @Test
@@ -152,13 +69,6 @@ class AuthenticationTest extends ServiceTest {
   }
 
   @Test
-  void a_token_whose_expiry_is_not_a_number_is_401_not_500() {
-    HttpResponse<Buffer> response = postBearer(service.tokens.user().claim("exp", "tomorrow").sign(), VALID_BODY);
-
-    assertGraphError(response, 401, "unauthorized");
-  }
-
-  @Test
   void permissions_are_checked_before_the_body_so_a_bad_body_without_the_scope_is_still_403() {
     HttpResponse<Buffer> response = postBearer(service.tokens.user().claim("scp", "User.Read").sign(),
       new JsonObject().put("status", "bogus").put("color", "blue"));
@@ -177,62 +87,17 @@ class AuthenticationTest extends ServiceTest {
   }
 
   @Test
-  void a_401_body_never_echoes_the_token_nor_shows_java_internals() {
-    List<String> tokens = List.of(
-      service.tokens.user().expiresAt(Instant.now().minus(Duration.ofMinutes(10))).sign(),
-      service.tokens.user().signedWith(service.tokens.stranger).sign(),
-      service.tokens.user().unsigned(),
-      service.tokens.user().without("oid").sign(),
-      service.tokens.user().claim("aud", "api://someone-else").sign(),
-      "not-a-jwt",
-      "a.b.c");
+  void nothing_is_stored_for_a_request_refused_for_its_permissions() {
+    List<Token> refused = List.of(
+      service.tokens.user().claim("scp", "UserAuthenticationMethod.Read"),
+      service.tokens.user().claim("scp", "User.Read"),
+      service.tokens.user().appOnly("UserAuthenticationMethod.ReadWrite.All"));
 
-    for (String token : tokens) {
-      HttpResponse<Buffer> response = postBearer(token, VALID_BODY);
-
-      assertThat(response.statusCode()).as(token).isEqualTo(401);
-      String body = response.bodyAsString();
-      assertThat(body).as(token)
-        .doesNotContain(token)
-        .doesNotContain("Exception")
-        .doesNotContain("at com.")
-        .doesNotContain("io.vertx")
-        .doesNotContain("java.");
-      for (String segment : token.split("\\.")) {
-        if (segment.length() > 8) {
-          assertThat(body).as(token).doesNotContain(segment);
-        }
-      }
-      assertThat(response.getHeader("WWW-Authenticate")).as(token).doesNotContain(token);
-    }
-  }
-
-  @Test
-  void nothing_is_stored_for_a_refused_request() {
-    List<String> refusedOids = new ArrayList<>();
-    List<String> refusedTokens = new ArrayList<>();
-    Token expired = service.tokens.user().expiresAt(Instant.now().minus(Duration.ofMinutes(10)));
-    Token stranger = service.tokens.user().signedWith(service.tokens.stranger);
-    Token readOnly = service.tokens.user().claim("scp", "UserAuthenticationMethod.Read");
-    Token userRead = service.tokens.user().claim("scp", "User.Read");
-    Token appOnly = service.tokens.user().appOnly("UserAuthenticationMethod.ReadWrite.All");
-    Token wrongAudience = service.tokens.user().claim("aud", "api://someone-else");
-    Token unsigned = service.tokens.user();
-    for (Token token : List.of(expired, stranger, readOnly, userRead, appOnly, wrongAudience)) {
-      refusedOids.add(token.oid());
-      refusedTokens.add(token.sign());
-    }
-    refusedOids.add(unsigned.oid());
-    refusedTokens.add(unsigned.unsigned());
-    String tamperedOid = UUID.randomUUID().toString();
-    refusedOids.add(tamperedOid);
-    refusedTokens.add(withOid(service.tokens.user().sign(), tamperedOid));
-
-    for (String token : refusedTokens) {
-      assertThat(postBearer(token, VALID_BODY).statusCode()).as(token).isBetween(400, 403);
+    for (Token token : refused) {
+      assertThat(postBearer(token.sign(), VALID_BODY).statusCode()).isBetween(400, 403);
     }
 
-    assertThat(storedCount(refusedOids)).isZero();
+    assertThat(storedCount(refused.stream().map(Token::oid).toList())).isZero();
   }
 
   @Test
@@ -270,34 +135,6 @@ class AuthenticationTest extends ServiceTest {
 
   private static HttpResponse<Buffer> postBearer(String token, JsonObject body) {
     return post("Bearer " + token, body);
-  }
-
-  /** The Graph error body: code, a message, and innerError with the date and both request ids. */
-  private static void assertGraphError(HttpResponse<Buffer> response, int status, String code) {
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
-    assertThat(response.getHeader("Content-Type")).startsWith("application/json");
-    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
-    assertThat(error).as(response.bodyAsString()).isNotNull();
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).isNotBlank();
-    JsonObject inner = error.getJsonObject("innerError");
-    assertThat(inner).as(response.bodyAsString()).isNotNull();
-    assertThat(OffsetDateTime.parse(inner.getString("date")).toInstant())
-      .isCloseTo(Instant.now(), within(Duration.ofMinutes(1)));
-    assertThat(inner.getString("request-id")).isNotBlank().isEqualTo(response.getHeader("request-id"));
-    assertThat(inner.getString("client-request-id")).isNotBlank().isEqualTo(response.getHeader("client-request-id"));
-  }
-
-  private static JsonObject payload(String token) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
-  }
-
-  /** The same token, header and signature, with its payload re-encoded to name another oid. */
-  private static String withOid(String token, String oid) {
-    String[] parts = token.split("\\.");
-    String payload = payload(token).put("oid", oid).encode();
-    return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-      .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
   }
 
   private static long storedCount(List<String> oids) {
