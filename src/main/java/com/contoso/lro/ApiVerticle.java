@@ -5,6 +5,9 @@ import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
+import com.contoso.lro.http.BodyDeadline;
+import com.contoso.lro.http.InvalidRequests;
+import com.contoso.lro.http.ServerOptions;
 import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.metrics.MetricsRoutes;
@@ -17,7 +20,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
@@ -83,8 +85,9 @@ public final class ApiVerticle extends VerticleBase {
     HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);
-    return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
-      .requestHandler(router)
+    return vertx.createHttpServer(ServerOptions.of(config.httpPort(), config.connections()))
+      .invalidRequestHandler(new InvalidRequests())
+      .requestHandler(new BodyDeadline(vertx, config.connections().bodyTimeoutSeconds(), router))
       .listen()
       .onSuccess(listening -> server = listening);
   }

@@ -38,7 +38,7 @@ public final class ApiRouter {
 
     // The builder's routes are relative to the server URL's path (/beta): mount them there.
     Router root = Router.router(vertx);
-    root.route().handler(new RequestIds()).handler(new RequestLog(contract));
+    root.route().handler(new RequestIds()).handler(new SecurityHeaders()).handler(new RequestLog(contract));
     Router api = builder.createRouter();
     nameByTemplate(api, contract);
     root.route(basePath(contract) + "/*").subRouter(api);

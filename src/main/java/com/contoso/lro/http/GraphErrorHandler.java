@@ -4,8 +4,10 @@ import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
 import com.contoso.lro.db.DatabaseErrors;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 /**
  * The one place where failures become responses: every error leaves as the Graph error body,
@@ -99,11 +102,35 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     };
   }
 
+  /**
+   * Answers {@code error} on a request that the router has not handled, or has given up on: with the
+   * request-id the response already carries, or a new one, and with the security headers.
+   */
+  static Future<Void> sendOutsideRouter(HttpServerRequest request, ApiException error) {
+    HttpServerResponse response = request.response();
+    String requestId = response.headers().contains(RequestIds.REQUEST_ID)
+      ? response.headers().get(RequestIds.REQUEST_ID)
+      : UUID.randomUUID().toString();
+    String clientRequestId = request.getHeader(RequestIds.CLIENT_REQUEST_ID);
+    response.putHeader(RequestIds.REQUEST_ID, requestId);
+    if (clientRequestId != null) {
+      response.putHeader(RequestIds.CLIENT_REQUEST_ID, clientRequestId);
+    }
+    error.headers().forEach(response::putHeader);
+    response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    SecurityHeaders.apply(response);
+    return response.end(Json.encode(body(requestId, clientRequestId, error)));
+  }
+
   private static ODataError body(RoutingContext ctx, ApiException error) {
+    return body(RequestIds.requestId(ctx), RequestIds.clientRequestId(ctx), error);
+  }
+
+  private static ODataError body(String requestId, String clientRequestId, ApiException error) {
     InnerError inner = new InnerError()
       .date(OffsetDateTime.now(ZoneOffset.UTC))
-      .requestId(RequestIds.requestId(ctx))
-      .clientRequestId(RequestIds.clientRequestId(ctx));
+      .requestId(requestId)
+      .clientRequestId(clientRequestId);
     MainError main = new MainError().code(error.code()).message(error.getMessage()).innerError(inner);
     if (error.target() != null) {
       main.target(error.target());
