@@ -45,6 +45,12 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   }
 
   private static void respond(RoutingContext ctx, ApiException error) {
+    if (ctx.response().closed()) {
+      // The client went away (or a deadline cut it off): nobody is left to answer.
+      LOG.debug("request-id={} {} {}: the connection closed before the answer", RequestIds.requestId(ctx),
+        ctx.request().method(), ctx.request().path());
+      return;
+    }
     if (error.status() == 503) {
       LOG.warn("request-id={} {} {}: the database is unavailable: {}", RequestIds.requestId(ctx), ctx.request().method(),
         ctx.request().path(), ctx.failure() == null ? "" : ctx.failure().getMessage());
@@ -57,11 +63,16 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       response.reset();
       return;
     }
+    if (RequestIds.requestId(ctx) == null) {
+      // Refused by the router before any route ran: no Host header, a path it cannot decode.
+      RequestIds.assign(ctx);
+    }
     error.headers().forEach(response::putHeader);
     response
       .setStatusCode(error.status())
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-      .end(Json.encode(body(ctx, error)));
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    SecurityHeaders.apply(response);
+    response.end(Json.encode(body(ctx, error)));
   }
 
   private static ApiException classify(RoutingContext ctx, int fallbackStatus) {

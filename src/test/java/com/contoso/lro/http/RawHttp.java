@@ -83,14 +83,14 @@ final class RawHttp implements AutoCloseable {
 
   /** Reads one response from {@code in}: status line, headers, and a body by Content-Length or chunks. */
   static Answer read(InputStream in, boolean expectBody) throws IOException {
-    String statusLine = line(in);
-    int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
+    int status;
     Map<String, String> headers = new LinkedHashMap<>();
-    for (String line = line(in); !line.isEmpty(); line = line(in)) {
-      int colon = line.indexOf(':');
-      headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
-        (first, second) -> first + ", " + second);
-    }
+    do {
+      // An interim answer (100 Continue) comes before the real one.
+      status = Integer.parseInt(line(in).split(" ", 3)[1]);
+      headers.clear();
+      readHeaders(in, headers);
+    } while (status < 200);
     if (!expectBody || status == 204 || status == 304) {
       return new Answer(status, headers, new byte[0]);
     }
@@ -106,6 +106,14 @@ final class RawHttp implements AutoCloseable {
       body.write(bytes);
     }
     return new Answer(status, headers, body.toByteArray());
+  }
+
+  private static void readHeaders(InputStream in, Map<String, String> headers) throws IOException {
+    for (String line = line(in); !line.isEmpty(); line = line(in)) {
+      int colon = line.indexOf(':');
+      headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+        (first, second) -> first + ", " + second);
+    }
   }
 
   private static String line(InputStream in) throws IOException {
