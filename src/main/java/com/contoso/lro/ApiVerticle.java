@@ -7,6 +7,9 @@ import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
+import com.contoso.lro.http.BodyDeadline;
+import com.contoso.lro.http.InvalidRequests;
+import com.contoso.lro.http.ServerOptions;
 import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.metrics.MetricsRoutes;
@@ -19,7 +22,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -100,8 +102,9 @@ public final class ApiVerticle extends VerticleBase {
     HealthRoutes.mount(router, vertx, pool, readiness, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);
-    return vertx.createHttpServer(new HttpServerOptions().setPort(config.httpPort()))
-      .requestHandler(router)
+    return vertx.createHttpServer(ServerOptions.of(config.httpPort(), config.connections()))
+      .invalidRequestHandler(new InvalidRequests())
+      .requestHandler(new BodyDeadline(vertx, config.connections().bodyTimeoutSeconds(), router))
       .listen()
       .onSuccess(listening -> server = listening);
   }

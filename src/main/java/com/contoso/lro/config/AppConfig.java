@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param metricsRequireToken  METRICS_REQUIRE_TOKEN: whether GET /metrics needs a bearer token the API would accept
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
+ * @param connections   TLS_* and HTTP_*_TIMEOUT_SECONDS: how connections are secured and how long they may dawdle
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
-                        boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth) {
+                        boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
+                        ConnectionConfig connections) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -44,7 +46,36 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       // ingress keeps it from the outside; on, a scraper authenticates as any client does (see README).
       read.bool("METRICS_REQUIRE_TOKEN", false),
       DatabaseConfig.from(read),
-      AuthConfig.from(read));
+      AuthConfig.from(read),
+      ConnectionConfig.from(read));
+  }
+
+  /**
+   * @param tls                TLS_CERT_FILE and TLS_KEY_FILE (PEM), both or neither: present, the port speaks HTTPS only
+   * @param idleTimeoutSeconds HTTP_IDLE_TIMEOUT_SECONDS: a connection that receives no complete request head nor any
+   *                           body data, and sends nothing, for this long is closed; above 60, the longest Prefer: wait
+   * @param bodyTimeoutSeconds HTTP_BODY_TIMEOUT_SECONDS: how long a request's body may take to arrive after its head
+   */
+  public record ConnectionConfig(Optional<TlsFiles> tls, int idleTimeoutSeconds, int bodyTimeoutSeconds) {
+
+    static ConnectionConfig from(EnvReader read) {
+      Optional<String> cert = read.optional("TLS_CERT_FILE");
+      Optional<String> key = read.optional("TLS_KEY_FILE");
+      if (cert.isPresent() != key.isPresent()) {
+        throw new IllegalArgumentException("TLS_CERT_FILE and TLS_KEY_FILE go together: set both for HTTPS, or neither");
+      }
+      int idleTimeoutSeconds = read.integer("HTTP_IDLE_TIMEOUT_SECONDS", 90);
+      int bodyTimeoutSeconds = read.integer("HTTP_BODY_TIMEOUT_SECONDS", 30);
+      if (idleTimeoutSeconds < 1 || bodyTimeoutSeconds < 1) {
+        throw new IllegalArgumentException("HTTP_IDLE_TIMEOUT_SECONDS and HTTP_BODY_TIMEOUT_SECONDS must be at least 1");
+      }
+      return new ConnectionConfig(cert.map(certPath -> new TlsFiles(Path.of(certPath), Path.of(key.get()))),
+        idleTimeoutSeconds, bodyTimeoutSeconds);
+    }
+  }
+
+  /** A certificate chain and its private key, PEM files. */
+  public record TlsFiles(Path certificate, Path privateKey) {
   }
 
   /**

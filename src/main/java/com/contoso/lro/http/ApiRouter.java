@@ -13,7 +13,8 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 
 /**
- * The API's router, built from the contract. Each request goes: request ids, body (64 KiB at most),
+ * The API's router, built from the contract. Each request goes: request ids, security headers, the
+ * request log, a check that it can be read at all, body (64 KiB at most),
  * bearer token, the operation's permissions and owner, its query options, its media type,
  * validation against openapi.yaml, and then the operation's handler; any failure leaves through
  * {@link GraphErrorHandler}.
@@ -43,7 +44,8 @@ public final class ApiRouter {
 
     // The builder's routes are relative to the server URL's path (/beta): mount them there.
     Router root = Router.router(vertx);
-    root.route().handler(new RequestIds()).handler(new RequestLog(contract));
+    root.route().handler(new RequestIds()).handler(new SecurityHeaders()).handler(new RequestLog(contract))
+      .handler(new UnreadableRequests());
     Router api = builder.createRouter();
     nameByTemplate(api, contract);
     root.route(basePath(contract) + "/*").subRouter(api);

@@ -16,7 +16,14 @@ final class ContractOperations {
   static Operation of(RoutingContext ctx, OpenAPIContract contract) {
     Operation operation = ctx.get(KEY);
     if (operation == null) {
-      operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
+      String path;
+      try {
+        path = ctx.normalizedPath();
+      } catch (IllegalArgumentException undecodable) {
+        // A path with a bad escape (%zz) names no operation; the router has answered it 400.
+        return null;
+      }
+      operation = contract.findOperation(path, ctx.request().method());
       if (operation != null) {
         ctx.put(KEY, operation);
       }

@@ -4,8 +4,10 @@ import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
 import com.contoso.lro.db.DatabaseErrors;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
 
 /**
  * The one place where failures become responses: every error leaves as the Graph error body,
@@ -42,6 +45,12 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   }
 
   private static void respond(RoutingContext ctx, ApiException error) {
+    if (ctx.response().closed()) {
+      // The client went away (or a deadline cut it off): nobody is left to answer.
+      LOG.debug("request-id={} {} {}: the connection closed before the answer", RequestIds.requestId(ctx),
+        ctx.request().method(), ctx.request().path());
+      return;
+    }
     if (error.status() == 503) {
       LOG.warn("request-id={} {} {}: the database is unavailable: {}", RequestIds.requestId(ctx), ctx.request().method(),
         ctx.request().path(), ctx.failure() == null ? "" : ctx.failure().getMessage());
@@ -54,11 +63,16 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       response.reset();
       return;
     }
+    if (RequestIds.requestId(ctx) == null) {
+      // Refused by the router before any route ran: no Host header, a path it cannot decode.
+      RequestIds.assign(ctx);
+    }
     error.headers().forEach(response::putHeader);
     response
       .setStatusCode(error.status())
-      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-      .end(Json.encode(body(ctx, error)));
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    SecurityHeaders.apply(response);
+    response.end(Json.encode(body(ctx, error)));
   }
 
   private static ApiException classify(RoutingContext ctx, int fallbackStatus) {
@@ -99,11 +113,35 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     };
   }
 
+  /**
+   * Answers {@code error} on a request that the router has not handled, or has given up on: with the
+   * request-id the response already carries, or a new one, and with the security headers.
+   */
+  static Future<Void> sendOutsideRouter(HttpServerRequest request, ApiException error) {
+    HttpServerResponse response = request.response();
+    String requestId = response.headers().contains(RequestIds.REQUEST_ID)
+      ? response.headers().get(RequestIds.REQUEST_ID)
+      : UUID.randomUUID().toString();
+    String clientRequestId = request.getHeader(RequestIds.CLIENT_REQUEST_ID);
+    response.putHeader(RequestIds.REQUEST_ID, requestId);
+    if (clientRequestId != null) {
+      response.putHeader(RequestIds.CLIENT_REQUEST_ID, clientRequestId);
+    }
+    error.headers().forEach(response::putHeader);
+    response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    SecurityHeaders.apply(response);
+    return response.end(Json.encode(body(requestId, clientRequestId, error)));
+  }
+
   private static ODataError body(RoutingContext ctx, ApiException error) {
+    return body(RequestIds.requestId(ctx), RequestIds.clientRequestId(ctx), error);
+  }
+
+  private static ODataError body(String requestId, String clientRequestId, ApiException error) {
     InnerError inner = new InnerError()
       .date(OffsetDateTime.now(ZoneOffset.UTC))
-      .requestId(RequestIds.requestId(ctx))
-      .clientRequestId(RequestIds.clientRequestId(ctx));
+      .requestId(requestId)
+      .clientRequestId(clientRequestId);
     MainError main = new MainError().code(error.code()).message(error.getMessage()).innerError(inner);
     if (error.target() != null) {
       main.target(error.target());

@@ -16,6 +16,12 @@ public final class RequestIds implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
+    assign(ctx);
+    ctx.next();
+  }
+
+  /** Gives the response its ids; also for a request the router refused before this handler ran. */
+  static void assign(RoutingContext ctx) {
     String requestId = UUID.randomUUID().toString();
     ctx.put(REQUEST_ID, requestId);
     ctx.response().putHeader(REQUEST_ID, requestId);
@@ -23,7 +29,6 @@ public final class RequestIds implements PlatformHandler {
     if (clientRequestId != null) {
       ctx.response().putHeader(CLIENT_REQUEST_ID, clientRequestId);
     }
-    ctx.next();
   }
 
   public static String requestId(RoutingContext ctx) {
