@@ -13,6 +13,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,13 +45,14 @@ public final class ApiVerticle extends VerticleBase {
   private final String schemaVersion;
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
+  private final UserThrottle throttle;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      PageTokens pageTokens, String schemaVersion, PrometheusMeterRegistry registry,
-                     OperationMetrics operationMetrics) {
+                     OperationMetrics operationMetrics, UserThrottle throttle) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -59,6 +61,7 @@ public final class ApiVerticle extends VerticleBase {
     this.schemaVersion = schemaVersion;
     this.registry = registry;
     this.operationMetrics = operationMetrics;
+    this.throttle = throttle;
   }
 
   @Override
@@ -79,7 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     OperationsHandler operations = new OperationsHandler(service, links, vertx);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
-    Router router = ApiRouter.create(vertx, contract, verifier, operations);
+    Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations);
     HealthRoutes.mount(router, vertx, pool, schemaVersion, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);
