@@ -90,7 +90,7 @@ public final class UserThrottle {
   }
 
   /** How many callers have a bucket now. */
-  public int size() {
+  int size() {
     return buckets.size();
   }
 }
