@@ -18,6 +18,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -50,12 +51,14 @@ public final class ApiVerticle extends VerticleBase {
   private final DatabaseReadiness readiness;
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
+  private final UserThrottle throttle;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
-                     DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics) {
+                     DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
+                     UserThrottle throttle) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -63,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
     this.readiness = readiness;
     this.registry = registry;
     this.operationMetrics = operationMetrics;
+    this.throttle = throttle;
   }
 
   @Override
@@ -91,7 +95,7 @@ public final class ApiVerticle extends VerticleBase {
       new DatabaseTimeout(config.database().timeout()));
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
-    Router router = ApiRouter.create(vertx, contract, verifier, operations,
+    Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,
       ctx -> {
         if (readiness.isReady()) {
           ctx.next();

@@ -7,6 +7,7 @@ import com.contoso.lro.db.DatabaseStartup;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.retention.RetentionVerticle;
+import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One instance of the service. Starts in order: the database's part (schema, the change listener,
  * shared secrets), contract, its served copies and reference page, keys, the retention job, then one
- * API verticle per event loop as its children; undeploying it stops them all and the listener's
+ * API verticle per event loop as its children, which share the instance's per-caller throttle; undeploying it stops them all and the listener's
  * connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
  * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
  */
@@ -28,6 +29,7 @@ public final class ServiceVerticle extends VerticleBase {
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
   private DatabaseStartup database;
+  private long throttleSweeper = -1;
 
   public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -37,6 +39,7 @@ public final class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     OperationMetrics operationMetrics = new OperationMetrics(registry);
+    UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
     return database.begin()
@@ -47,15 +50,25 @@ public final class ServiceVerticle extends VerticleBase {
               database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
                 .onFailure(failure -> LOG.error("The retention job did not start", failure)));
               return vertx.deployVerticle(
-                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics),
+                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
                 new DeploymentOptions().setInstances(config.httpInstances()));
             }))))
+      .onSuccess(started -> sweepEvery(throttle))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());
   }
 
+  /** Drops idle buckets now and then, off the event loops: a sweep walks every caller's bucket. */
+  private void sweepEvery(UserThrottle throttle) {
+    if (config.throttle().enabled()) {
+      throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS,
+        tick -> vertx.executeBlocking(throttle::sweep, false));
+    }
+  }
+
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(throttleSweeper);
     return database == null ? Future.succeededFuture() : database.stop();
   }
 }

@@ -22,11 +22,12 @@ import java.util.Optional;
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
  * @param connections   TLS_* and HTTP_*_TIMEOUT_SECONDS: how connections are secured and how long they may dawdle
+ * @param throttle      THROTTLE_*
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
                         boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
-                        ConnectionConfig connections) {
+                        ConnectionConfig connections, ThrottleConfig throttle) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -47,7 +48,8 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.bool("METRICS_REQUIRE_TOKEN", false),
       DatabaseConfig.from(read),
       AuthConfig.from(read),
-      ConnectionConfig.from(read));
+      ConnectionConfig.from(read),
+      ThrottleConfig.from(read));
   }
 
   /**
@@ -76,6 +78,41 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
 
   /** A certificate chain and its private key, PEM files. */
   public record TlsFiles(Path certificate, Path privateKey) {
+  }
+
+  /**
+   * Each caller's rate limit on one instance: a token bucket per caller (the token's {@code oid}).
+   *
+   * @param ratePerSecond THROTTLE_RATE_PER_SECOND: requests per second a caller may keep up on one
+   *                      instance (default 1000), e.g. 0.5 for one every two seconds; 0 turns throttling off
+   * @param burst         THROTTLE_BURST: requests a caller may make at once after a quiet spell, the
+   *                      bucket's size (default 2000)
+   */
+  public record ThrottleConfig(double ratePerSecond, int burst) {
+
+    /** Keeps a bucket's refill time, in nanoseconds, far inside a long. */
+    private static final double LONGEST_REFILL_SECONDS = 1e9;
+
+    static ThrottleConfig from(EnvReader read) {
+      // Generous: a guard against one runaway caller crowding out the others, not a quota.
+      double ratePerSecond = read.decimal("THROTTLE_RATE_PER_SECOND", 1000);
+      int burst = read.integer("THROTTLE_BURST", 2000);
+      if (ratePerSecond < 0 || ratePerSecond > 1e9) {
+        throw new IllegalArgumentException("THROTTLE_RATE_PER_SECOND must be from 0 (off) to 1000000000");
+      }
+      if (burst < 1) {
+        throw new IllegalArgumentException("THROTTLE_BURST must be at least 1");
+      }
+      if (ratePerSecond > 0 && burst / ratePerSecond > LONGEST_REFILL_SECONDS) {
+        throw new IllegalArgumentException("THROTTLE_BURST / THROTTLE_RATE_PER_SECOND, the time to refill a bucket, "
+          + "must be at most " + (long) LONGEST_REFILL_SECONDS + " seconds");
+      }
+      return new ThrottleConfig(ratePerSecond, burst);
+    }
+
+    public boolean enabled() {
+      return ratePerSecond > 0;
+    }
   }
 
   /**

@@ -30,6 +30,21 @@ final class EnvReader {
     }).orElse(fallback);
   }
 
+  /** A finite decimal number, such as {@code 0.5}. */
+  double decimal(String name, double fallback) {
+    return optional(name).map(value -> {
+      try {
+        double number = Double.parseDouble(value);
+        if (Double.isFinite(number)) {
+          return number;
+        }
+      } catch (NumberFormatException e) {
+        // answered below
+      }
+      throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
+    }).orElse(fallback);
+  }
+
   /** {@code true} or {@code false}, in any case; anything else is refused rather than read as false. */
   boolean bool(String name, boolean fallback) {
     return optional(name).map(value -> {

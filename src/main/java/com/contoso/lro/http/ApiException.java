@@ -68,6 +68,12 @@ public final class ApiException extends RuntimeException {
       Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
   }
 
+  /** Graph's answer to a caller over its rate: come back after {@code retryAfterSeconds}. */
+  public static ApiException tooManyRequests(long retryAfterSeconds, String message) {
+    return new ApiException(429, "tooManyRequests", message, null,
+      Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+  }
+
   static String codeOf(int status) {
     return switch (status) {
       case 400 -> "badRequest";

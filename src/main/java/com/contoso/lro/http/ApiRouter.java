@@ -3,6 +3,7 @@ package com.contoso.lro.http;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.contract.api.OperationsApi;
 import io.vertx.core.Handler;
+import com.contoso.lro.throttle.UserThrottle;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -15,7 +16,7 @@ import io.vertx.openapi.contract.Operation;
 /**
  * The API's router, built from the contract. Each request goes: request ids, security headers, the
  * request log, a check that it can be read at all, body (64 KiB at most),
- * bearer token, the operation's permissions and owner, its query options, its media type,
+ * bearer token, the caller's rate limit, the operation's permissions and owner, its query options, its media type,
  * validation against openapi.yaml, and then the operation's handler; any failure leaves through
  * {@link GraphErrorHandler}.
  */
@@ -28,11 +29,12 @@ public final class ApiRouter {
   }
 
   /** @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed */
-  public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, OperationsApi operations,
-                              Handler<RoutingContext> databaseGate) {
+  public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, UserThrottle throttle,
+                              OperationsApi operations, Handler<RoutingContext> databaseGate) {
     RouterBuilder builder = RouterBuilder.create(vertx, CompiledSchemas.of(contract), VerbatimParameters.extractor())
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
+      .rootHandler(new ThrottleCheck(throttle))
       .rootHandler(new PermissionCheck(contract))
       .rootHandler(new QueryOptionCheck(contract))
       .rootHandler(new ContentTypeCheck(contract))

@@ -130,4 +130,25 @@ class AppConfigTest {
       .isInstanceOf(IllegalArgumentException.class)
       .hasMessageContaining("METRICS_REQUIRE_TOKEN");
   }
+
+  @Test
+  void throttling_is_generous_by_default_takes_a_decimal_rate_and_zero_turns_it_off() {
+    assertThat(AppConfig.from(Map.of()).throttle()).isEqualTo(new AppConfig.ThrottleConfig(1000, 2000));
+    assertThat(AppConfig.from(Map.of()).throttle().enabled()).isTrue();
+    assertThat(AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "0.5", "THROTTLE_BURST", "3")).throttle())
+      .isEqualTo(new AppConfig.ThrottleConfig(0.5, 3));
+    assertThat(AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "0")).throttle().enabled()).isFalse();
+  }
+
+  @Test
+  void a_throttle_that_cannot_be_one_is_refused_with_the_variable_named() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "-1")))
+      .hasMessageContaining("THROTTLE_RATE_PER_SECOND");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "NaN")))
+      .hasMessageContaining("THROTTLE_RATE_PER_SECOND");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_BURST", "0")))
+      .hasMessageContaining("THROTTLE_BURST");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "0.000001", "THROTTLE_BURST", "2000")))
+      .hasMessageContaining("refill");
+  }
 }
