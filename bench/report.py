@@ -259,7 +259,7 @@ def table(args):
         f"- C = {meta['C']} connections/clients, T = {meta['T']} s per measured run, REPEAT = {meta['REPEAT']}, "
         f"warm-up: {meta['warmup']}",
         f"- service: `java @jvm.options -jar target/lro-service.jar` ({meta['version']}, commit {meta['commit']}), "
-        f"default configuration, JSON logs, "
+        f"default configuration but the per-caller throttle (raised: one bench user stands for many), JSON logs, "
         f"AUTH_JWKS (a file), PostgreSQL {meta['pg']} on the same machine",
         f"- long-poll: {meta['waiters']} waiters, Prefer: wait=60, PATCHes paced at {meta['patch_rate']}/s "
         f"with at most C in flight",
