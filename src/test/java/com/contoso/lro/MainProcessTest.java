@@ -12,22 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,16 +39,16 @@ class MainProcessTest {
     TestDatabase database = await(TestDatabase.create(vertx));
     Process server = null;
     try {
-      int port = freePort();
+      int port = TestService.freePort();
       Path keyFile = dir.resolve("signing-key.pem");
-      ProcessBuilder main = java(Main.class, Map.of("HTTP_PORT", String.valueOf(port), "AUTH_DEV_KEY_FILE", keyFile.toString()));
+      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(port), "AUTH_DEV_KEY_FILE", keyFile.toString()));
       main.environment().putAll(database.env());
       server = main.start();
       List<String> output = new CopyOnWriteArrayList<>();
-      Output followed = follow(server, output);
+      JavaProcess.Output followed = JavaProcess.follow(server, output);
       assertThat(followed.serving().await(60, TimeUnit.SECONDS)).as("serving; output: %s", output).isTrue();
 
-      Process tokenCommand = java(DevToken.class, Map.of("AUTH_DEV_KEY_FILE", keyFile.toString())).start();
+      Process tokenCommand = JavaProcess.command(DevToken.class, Map.of("AUTH_DEV_KEY_FILE", keyFile.toString())).start();
       String token = new String(tokenCommand.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       WebClient client = WebClient.create(vertx);
       HttpResponse<Buffer> created = await(client
@@ -126,15 +117,15 @@ class MainProcessTest {
   /** Starts the service with {@code env}, asks it whether it is ready, stops it, and returns what it printed. */
   private List<String> runAndStop(Vertx vertx, TestDatabase database, Map<String, String> env) throws Exception {
     Map<String, String> all = new HashMap<>(env);
-    int port = freePort();
+    int port = TestService.freePort();
     all.put("HTTP_PORT", String.valueOf(port));
     all.put("AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString());
-    ProcessBuilder main = java(Main.class, all);
+    ProcessBuilder main = JavaProcess.command(Main.class, all);
     main.environment().putAll(database.env());
     Process server = main.start();
     try {
       List<String> output = new CopyOnWriteArrayList<>();
-      Output followed = follow(server, output);
+      JavaProcess.Output followed = JavaProcess.follow(server, output);
       WebClient client = WebClient.create(vertx);
       int status = 0;
       for (int attempt = 0; attempt < 600 && status != 200 && server.isAlive(); attempt++) {
@@ -151,61 +142,6 @@ class MainProcessTest {
       return output;
     } finally {
       server.destroyForcibly();
-    }
-  }
-
-  private static ProcessBuilder java(Class<?> mainClass, Map<String, String> env) {
-    ProcessBuilder command = new ProcessBuilder(
-      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-cp", mainClassPath(),
-      mainClass.getName())
-      .redirectErrorStream(true);
-    for (String name : List.of("AUTH_JWKS", "AUTH_ISSUER", "AUTH_AUDIENCE", "DATABASE_URL", "PUBLIC_BASE_URL")) {
-      command.environment().remove(name);
-    }
-    command.environment().putAll(env);
-    return command;
-  }
-
-  /** The tests' class path without the test classes, so that logging is configured as in production. */
-  private static String mainClassPath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-      .filter(entry -> !entry.endsWith("test-classes"))
-      .collect(Collectors.joining(File.pathSeparator));
-  }
-
-  /** Opens when the process says it is serving, and when its output ends. */
-  private record Output(CountDownLatch serving, CountDownLatch ended) {
-  }
-
-  /** Collects the process's output lines. */
-  private static Output follow(Process process, List<String> output) {
-    CountDownLatch serving = new CountDownLatch(1);
-    CountDownLatch ended = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          output.add(line);
-          if (line.contains("Serving http://")) {
-            serving.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // Not a log line: the stream closed under the reader.
-      } finally {
-        ended.countDown();
-      }
-    }, "server-output");
-    reader.setDaemon(true);
-    reader.start();
-    return new Output(serving, ended);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -171,7 +171,8 @@ public final class TestService {
     }
   }
 
-  private static int freePort() {
+  /** A port that nothing listens on now. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
