@@ -7,7 +7,7 @@ JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test lint node_modules token build package bench clean
+.PHONY: run test lint node_modules token build package bench soak clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -55,6 +55,11 @@ node_modules: $(NODE_TOOLS)
 ## `make test`. C, T, REPEAT, WARMUP_SECONDS, KEEP_DB, ... from the environment: see README.md.
 bench:
 	bench/run.sh
+
+## soak: 10 minutes at half the creates/s of the last make bench, with reads and long-polls; fails
+## on any error or on RSS growth over 10 %. Not part of `make test`. SOAK_* from the environment.
+soak:
+	bench/soak.sh
 
 clean:
 	$(MVN) clean

@@ -78,6 +78,8 @@ thousands() { # 1000000 -> 1,000,000, whatever the locale
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1; }
+# find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
+source "$ROOT/bench/service.sh"
 
 for n in C T REPEAT WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
@@ -100,13 +102,6 @@ export P_PEAK="peak RSS (VmHWM) over the run" P_START="start to ready, migrated 
 
 # ------------------------------------------------------------------ tools --
 
-find_pg_tool() {
-  local found
-  found=$(ls -d /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1)
-  [[ -n $found ]] && { echo "$found"; return; }
-  command -v "$1"
-}
-
 ensure_tools() {
   PGBENCH=$(find_pg_tool pgbench) || die "pgbench not found (Debian: apt-get install postgresql-contrib or postgresql)"
   PSQL=$(find_pg_tool psql) || die "psql not found"
@@ -127,28 +122,8 @@ psql_db() { "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
 
 # ---------------------------------------------------------------- service --
 
-SERVICE_PID=""
 SAMPLER_PID=""
 FLOOR_PID=""
-
-# Starts the service as production runs it: `java @jvm.options -jar`, default configuration, JSON logs, tokens
-# checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
-start_service() {
-  local since
-  since=$(date +%s%N)
-  # Every other setting of the service (README's configuration table) at its default, whatever
-  # the caller's environment holds; but the per-caller throttle, whose default (1,000 requests/s)
-  # the bench's single user exceeds on purpose: it stands for many users. The throttle's check
-  # still runs on every request.
-  env -i PATH="$PATH" HOME="$HOME" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
-    ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
-    AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
-    THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 \
-    java @jvm.options -jar "$JAR" >>"$WORK/service.log" 2>&1 &
-  SERVICE_PID=$!
-  READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
-    || die "the service did not become ready; see $WORK/service.log"
-}
 
 # The floor (bench/FloorServer.java) on FLOOR_PORT, serving USER_MAIN's operations.
 start_floor() {
@@ -169,18 +144,6 @@ stop_floor() {
   FLOOR_PID=""
 }
 
-stop_service() {
-  [[ -n $SERVICE_PID ]] || return 0
-  if kill -0 "$SERVICE_PID" 2>/dev/null; then
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$SERVICE_PID" 2>/dev/null && ((waited < 300)); do sleep 0.1; ((waited += 1)); done
-    kill -0 "$SERVICE_PID" 2>/dev/null && { log "the service did not stop in 30 s; killing it"; kill -KILL "$SERVICE_PID"; }
-    wait "$SERVICE_PID" 2>/dev/null || true
-  fi
-  SERVICE_PID=""
-}
-
 # VmRSS and VmHWM of the service every half second, with the phase running, to target/bench/memory.log.
 start_sampler() {
   echo "start" >"$WORK/phase"
@@ -196,8 +159,6 @@ start_sampler() {
 }
 
 phase() { echo "$1" >"$WORK/phase"; log "== $1"; }
-
-vm_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVICE_PID/status"; }
 
 cleanup() {
   local status=$?
