@@ -60,6 +60,7 @@ public class SoakLoad {
   private final Counts patches = new Counts();
   private final Counts wakes = new Counts();
   private volatile boolean stopping;
+  private volatile boolean over;
 
   /** Sent, answered as expected, and in flight, of one kind of request. */
   private static final class Counts {
@@ -99,6 +100,8 @@ public class SoakLoad {
       Files.readString(Path.of(options.get("wait-token-file"))).strip(), waiters);
     try {
       System.out.println(soak.run(pid, seconds, warmupSeconds, createRate, readRate, waiters, patchRate).encode());
+      // The waiters still held are cut when the client closes: not errors of the soak, which is over.
+      soak.over = true;
     } finally {
       soak.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -124,7 +127,7 @@ public class SoakLoad {
       Thread.sleep(Math.min(1000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - now))));
       long rss = rssKb(pid);
       if (rss < 0) {
-        error("the service exited");
+        error("the service exited", "");
         break;
       }
       boolean warm = System.nanoTime() >= warmupEnd;
@@ -237,7 +240,7 @@ public class SoakLoad {
         if (done.succeeded() && done.result() == 200) {
           wakes.ok++;
         } else {
-          error("long-poll GET: " + (done.succeeded() ? done.result() : done.cause().getMessage()));
+          error("long-poll GET " + (done.succeeded() ? "answered " + done.result() : "failed: " + done.cause().getMessage()), "");
         }
         waitOn(id);
       });
@@ -255,18 +258,18 @@ public class SoakLoad {
       .compose(request -> body == null ? request.send() : request.send(body))
       .compose(response -> response.body().map(answer -> {
         if (response.statusCode() != expected) {
-          throw new IllegalStateException(options.getMethod() + " answered " + response.statusCode() + ": "
-            + answer.toString().substring(0, Math.min(200, answer.length())));
+          error(options.getMethod() + " answered " + response.statusCode(), answer.toString());
+          return null;
         }
         return answer;
       }))
       .onComplete(done -> {
         counts.inFlight--;
-        if (done.succeeded()) {
+        if (done.failed()) {
+          error(options.getMethod() + " failed: " + done.cause().getMessage(), "");
+        } else if (done.result() != null) {
           counts.ok++;
           onAnswer.accept(done.result());
-        } else {
-          error(done.cause().getMessage());
         }
       });
   }
@@ -283,10 +286,10 @@ public class SoakLoad {
     return Future.all(ids).map(all -> all.<String>list());
   }
 
-  private void error(String what) {
-    String kind = what == null ? "unknown" : what.length() > 120 ? what.substring(0, 120) : what;
-    if (errors.merge(kind, 1, Integer::sum) == 1) {
-      System.err.println("soak: error: " + kind);
+  /** Counts an error by its kind, and prints the first of each kind with an example of what came back. */
+  private void error(String kind, String example) {
+    if (!over && errors.merge(kind, 1, Integer::sum) == 1) {
+      System.err.println("soak: error: " + kind + " " + example.substring(0, Math.min(300, example.length())));
     }
   }
 
