@@ -93,7 +93,7 @@ public class SoakLoad {
     int seconds = Integer.parseInt(options.get("seconds"));
     int warmupSeconds = Integer.parseInt(options.getOrDefault("warmup-seconds", "60"));
     double createRate = Double.parseDouble(options.get("create-rate"));
-    double readRate = Double.parseDouble(options.getOrDefault("read-rate", String.valueOf(createRate)));
+    double readRate = Double.parseDouble(options.getOrDefault("read-rate", String.valueOf(createRate / 2)));
     int waiters = Integer.parseInt(options.getOrDefault("waiters", "300"));
     double patchRate = Double.parseDouble(options.getOrDefault("patch-rate", "30"));
     SoakLoad soak = new SoakLoad(port, Files.readString(Path.of(options.get("token-file"))).strip(),

@@ -15,7 +15,7 @@
 #   SOAK_SECONDS [600]          seconds of soak after the warm-up
 #   SOAK_WARMUP_SECONDS [60]    seconds of the same load before RSS is first taken
 #   SOAK_CREATE_RATE [half the creates/s of bench/results/latest.md]   creates per second
-#   SOAK_READ_RATE [SOAK_CREATE_RATE]   reads by id per second
+#   SOAK_READ_RATE [SOAK_CREATE_RATE / 2]   reads by id per second
 #   SOAK_WAITERS [300]          long-pollers, each holding a GET with Prefer: wait=30 again as soon as answered
 #   SOAK_PATCH_RATE [30]        PATCHes per second to the long-pollers' operations
 #   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
@@ -43,7 +43,7 @@ if [[ -z ${SOAK_CREATE_RATE:-} ]]; then
   SOAK_CREATE_RATE=$((creates / 2))
   log "creates at $SOAK_CREATE_RATE/s: half the $creates/s of bench/results/latest.md"
 fi
-SOAK_READ_RATE=${SOAK_READ_RATE:-$SOAK_CREATE_RATE}
+SOAK_READ_RATE=${SOAK_READ_RATE:-$((SOAK_CREATE_RATE / 2))}
 for n in SOAK_SECONDS SOAK_WARMUP_SECONDS SOAK_WAITERS SOAK_PATCH_RATE SOAK_CREATE_RATE SOAK_READ_RATE; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
