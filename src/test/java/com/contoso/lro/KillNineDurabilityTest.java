@@ -84,55 +84,10 @@ class KillNineDurabilityTest {
       WebClient after = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(2 * IN_FLIGHT));
       String token = user.sign();
 
-      List<Future<HttpResponse<Buffer>>> reads = new ArrayList<>();
-      load.answers.forEach((id, answered) -> reads.add(after.get(port, "localhost", TestService.OPERATIONS + "/" + id)
-        .bearerTokenAuthentication(token).send()));
-      await(Future.join(reads));
-      for (Future<HttpResponse<Buffer>> read : reads) {
-        JsonObject stored = read.result().bodyAsJsonObject();
-        assertThat(read.result().statusCode()).as("an acknowledged operation, read after the restart: %s", stored)
-          .isEqualTo(200);
-        assertThat(stored.getMap()).as("an acknowledged operation, read after the restart")
-          .containsAllEntriesOf(load.answers.get(stored.getString("id")).getMap());
-      }
-
+      everyAcknowledgedOperationReadsAsAnswered(after, port, token, load);
       Map<String, String> operationsByDetail = operationsByDetail(database, user.oid());
-      Map<String, JsonObject> keys = keys(database, user.oid());
-      assertThat(load.keysSent()).as("the keys stored are those sent").containsAll(keys.keySet());
-      load.keysSent().stream().filter(key -> !load.idsAnswered(key).isEmpty()).forEach(key ->
-        assertThat(keys.get(key)).as("the stored answer of key %s, answered 201", key).isNotNull());
-      keys.forEach((key, response) -> {
-        String made = operationsByDetail.get(Load.detail(key));
-        if (response == null) {
-          assertThat(made).as("a key whose create died in flight made no operation: %s", key).isNull();
-          assertThat(load.idsAnswered(key)).as("an unanswered key's 201s").isEmpty();
-        } else {
-          assertThat(made).as("the one operation of key %s", key).isEqualTo(response.getJsonObject("body").getString("id"));
-        }
-        assertThat(load.idsAnswered(key)).as("every 201 for key %s names its one operation", key)
-          .allSatisfy(id -> assertThat(id).isEqualTo(made));
-      });
-
-      List<String> replayed = new ArrayList<>(load.keysSent());
-      List<Future<HttpResponse<Buffer>>> replays = replayed.stream()
-        .map(key -> after.post(port, "localhost", TestService.OPERATIONS).bearerTokenAuthentication(token)
-          .putHeader("Idempotency-Key", key).sendJsonObject(Load.body(key)))
-        .toList();
-      await(Future.join(replays));
-      for (int i = 0; i < replayed.size(); i++) {
-        String key = replayed.get(i);
-        HttpResponse<Buffer> replay = replays.get(i).result();
-        if (load.idsAnswered(key).isEmpty()) {
-          // Died in flight: its own create committed or not, and an abandoned claim is 409 for a while.
-          assertThat(replay.statusCode()).as("a retry of key %s, unanswered before the kill", key).isIn(201, 409);
-        } else {
-          assertThat(replay.statusCode()).as("a retry of key %s after the restart", key).isEqualTo(201);
-          assertThat(replay.bodyAsJsonObject()).isEqualTo(load.answers.get(load.idsAnswered(key).iterator().next()));
-        }
-        if (replay.statusCode() == 201 && operationsByDetail.containsKey(Load.detail(key))) {
-          assertThat(replay.bodyAsJsonObject().getString("id")).isEqualTo(operationsByDetail.get(Load.detail(key)));
-        }
-      }
+      eachKeyMadeAtMostTheOperationItsAnswerNames(keys(database, user.oid()), operationsByDetail, load);
+      aRetryOfEachKeyAnswersTheSame(after, port, token, load, operationsByDetail);
       // A key whose request never reached the service before the kill makes its operation now.
       assertThat(operationsByDetail(database, user.oid())).as("the retries after the restart changed no operation")
         .containsAllEntriesOf(operationsByDetail);
@@ -140,6 +95,62 @@ class KillNineDurabilityTest {
       load.killed = true;
       servers.forEach(Process::destroyForcibly);
       await(database.drop());
+    }
+  }
+
+  private static void everyAcknowledgedOperationReadsAsAnswered(WebClient client, int port, String token, Load load) {
+    List<Future<HttpResponse<Buffer>>> reads = new ArrayList<>();
+    load.answers.forEach((id, answered) -> reads.add(client.get(port, "localhost", TestService.OPERATIONS + "/" + id)
+      .bearerTokenAuthentication(token).send()));
+    await(Future.join(reads));
+    for (Future<HttpResponse<Buffer>> read : reads) {
+      JsonObject stored = read.result().bodyAsJsonObject();
+      assertThat(read.result().statusCode()).as("an acknowledged operation, read after the restart: %s", stored)
+        .isEqualTo(200);
+      assertThat(stored.getMap()).as("an acknowledged operation, read after the restart")
+        .containsAllEntriesOf(load.answers.get(stored.getString("id")).getMap());
+    }
+  }
+
+  private static void eachKeyMadeAtMostTheOperationItsAnswerNames(Map<String, JsonObject> keys,
+                                                                  Map<String, String> operationsByDetail, Load load) {
+    assertThat(load.keysSent()).as("the keys stored are those sent").containsAll(keys.keySet());
+    load.keysSent().stream().filter(key -> !load.idsAnswered(key).isEmpty()).forEach(key ->
+      assertThat(keys.get(key)).as("the stored answer of key %s, answered 201", key).isNotNull());
+    keys.forEach((key, response) -> {
+      String made = operationsByDetail.get(Load.detail(key));
+      if (response == null) {
+        assertThat(made).as("a key whose create died in flight made no operation: %s", key).isNull();
+        assertThat(load.idsAnswered(key)).as("an unanswered key's 201s").isEmpty();
+      } else {
+        assertThat(made).as("the one operation of key %s", key).isEqualTo(response.getJsonObject("body").getString("id"));
+      }
+      assertThat(load.idsAnswered(key)).as("every 201 for key %s names its one operation", key)
+        .allSatisfy(id -> assertThat(id).isEqualTo(made));
+    });
+  }
+
+  private static void aRetryOfEachKeyAnswersTheSame(WebClient client, int port, String token, Load load,
+                                                    Map<String, String> operationsByDetail) {
+    List<String> replayed = new ArrayList<>(load.keysSent());
+    List<Future<HttpResponse<Buffer>>> replays = replayed.stream()
+      .map(key -> client.post(port, "localhost", TestService.OPERATIONS).bearerTokenAuthentication(token)
+        .putHeader("Idempotency-Key", key).sendJsonObject(Load.body(key)))
+      .toList();
+    await(Future.join(replays));
+    for (int i = 0; i < replayed.size(); i++) {
+      String key = replayed.get(i);
+      HttpResponse<Buffer> replay = replays.get(i).result();
+      if (load.idsAnswered(key).isEmpty()) {
+        // Died in flight: its own create committed or not, and an abandoned claim is 409 for a while.
+        assertThat(replay.statusCode()).as("a retry of key %s, unanswered before the kill", key).isIn(201, 409);
+      } else {
+        assertThat(replay.statusCode()).as("a retry of key %s after the restart", key).isEqualTo(201);
+        assertThat(replay.bodyAsJsonObject()).isEqualTo(load.answers.get(load.idsAnswered(key).iterator().next()));
+      }
+      if (replay.statusCode() == 201 && operationsByDetail.containsKey(Load.detail(key))) {
+        assertThat(replay.bodyAsJsonObject().getString("id")).isEqualTo(operationsByDetail.get(Load.detail(key)));
+      }
     }
   }
 
