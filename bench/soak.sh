@@ -3,10 +3,9 @@
 # neither fails nor grows. Not part of `make test` or CI. See "Soak" in README.md.
 #
 # The service runs as in production (`java @jvm.options -jar`, as `make bench` starts it,
-# bench/service.sh) on a fresh
-# database. bench/SoakLoad.java sends, at constant rates: creates at half the creates/s that the
-# last `make bench` measured (bench/results/latest.md), reads by id of the operations made, and
-# PATCHes that wake long-pollers holding GETs with Prefer: wait. After a warm-up it takes the
+# bench/service.sh) on a fresh database. bench/SoakLoad.java sends, at constant rates: creates at
+# half the creates/s that the last `make bench` measured (bench/results/latest.md), reads by id of
+# the operations made, and PATCHes that wake long-pollers holding GETs with Prefer: wait. After a warm-up it takes the
 # service's VmRSS, and again at the end. It fails when any request failed or answered other than
 # its 2xx, when RSS grew by more than 10 %, or when fewer than 90 % of the creates asked were
 # answered (the load was not applied).
