@@ -11,8 +11,8 @@ import io.vertx.ext.web.handler.PlatformHandler;
  * <ul>
  *   <li>{@code X-Content-Type-Options: nosniff} always, so a JSON error or a YAML contract is never run as a script;
  *   <li>{@code Cache-Control: no-store} on every error, and on every answer that does not say itself how it may be
- *       cached: the API's (they are one user's data), health and metrics. The docs page and Swagger UI's files
- *       keep their own caching.
+ *       cached: the API's (they are one user's data), health, metrics and the served contract (it names the host
+ *       that was called). The docs page and Swagger UI's files keep their own caching.
  * </ul>
  */
 public final class SecurityHeaders implements PlatformHandler {

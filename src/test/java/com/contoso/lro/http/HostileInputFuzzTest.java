@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,52 +39,86 @@ class HostileInputFuzzTest extends ServiceTest {
 
   private static final long DEFAULT_SEED = 20261128L;
   private static final int REQUESTS = 10_000;
+  private static final int CLIENTS = 2;
 
   @Test
-  void malformed_requests_to_every_operation_get_graph_errors_never_a_5xx_and_leave_the_service_healthy() throws IOException {
+  void malformed_requests_to_every_operation_get_graph_errors_never_a_5xx_and_leave_the_service_healthy() throws Exception {
     long seed = Long.getLong("fuzz.seed", DEFAULT_SEED);
     TestTokens.Token user = service.tokens.user();
     String existingId = service.create(user.sign(), new JsonObject().put("status", "succeeded"))
       .bodyAsJsonObject().getString("id");
     List<String> authorizations = authorizations(user);
-    HostileRequests requests = new HostileRequests(new Random(seed), user.oid(), existingId,
-      random -> authorizations.get(random.nextInt(authorizations.size())));
 
-    Map<String, Integer> perOperation = new TreeMap<>();
-    Map<Integer, Integer> perStatus = new TreeMap<>();
-    int cut = 0;
-    List<String> failures = new ArrayList<>();
+    // Two clients, one per event loop of the service, each with its own stream of the seed.
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<Outcome>> runs = new ArrayList<>();
+    for (int client = 0; client < CLIENTS; client++) {
+      HostileRequests requests = new HostileRequests(new Random(seed + client), user.oid(), existingId,
+        random -> authorizations.get(random.nextInt(authorizations.size())));
+      String name = "client " + client;
+      runs.add(clients.submit(() -> send(requests, REQUESTS / CLIENTS, name)));
+    }
+    Outcome outcome = new Outcome();
+    try {
+      for (Future<Outcome> run : runs) {
+        outcome.add(run.get(5, TimeUnit.MINUTES));
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    List<String> failures = outcome.failures;
+    System.out.printf("HostileInputFuzzTest seed=%d: statuses %s, %d connections cut (a limit, broken chunks),"
+      + " per operation %s%n", seed, outcome.perStatus, outcome.cut, outcome.perOperation);
+
+    assertThat(failures).as("seed %d (replay with -Dfuzz.seed=%d): %d failures", seed, seed, failures.size()).isEmpty();
+    assertThat(outcome.perOperation).hasSize(18);
+    assertThat(outcome.perOperation.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
+    assertStillHealthy();
+  }
+
+  /** What one client saw. */
+  private static final class Outcome {
+    final Map<String, Integer> perOperation = new TreeMap<>();
+    final Map<Integer, Integer> perStatus = new TreeMap<>();
+    final List<String> failures = new ArrayList<>();
+    int cut;
+
+    void add(Outcome other) {
+      other.perOperation.forEach((key, count) -> perOperation.merge(key, count, Integer::sum));
+      other.perStatus.forEach((key, count) -> perStatus.merge(key, count, Integer::sum));
+      failures.addAll(other.failures);
+      cut += other.cut;
+    }
+  }
+
+  private static Outcome send(HostileRequests requests, int count, String client) throws IOException {
+    Outcome outcome = new Outcome();
     try (RawHttp http = new RawHttp(service.port, 10_000)) {
-      for (int i = 0; i < REQUESTS; i++) {
+      for (int i = 0; i < count; i++) {
         HostileRequests.Request request = requests.next(HostileRequests.ENDPOINTS.get(i % HostileRequests.ENDPOINTS.size()));
-        perOperation.merge(request.endpoint().operationId(), 1, Integer::sum);
+        outcome.perOperation.merge(request.endpoint().operationId(), 1, Integer::sum);
         RawHttp.Answer answer;
         try {
           answer = http.exchange(request.bytes(), request.expectsBody());
         } catch (IOException noAnswer) {
-          failures.add("#" + i + " " + request.describe() + " → " + noAnswer.getMessage());
+          outcome.failures.add(client + " #" + i + " " + request.describe() + " → " + noAnswer.getMessage());
           continue;
         } finally {
           // A new connection each time: a request that breaks HTTP's framing cannot spill into the next.
           http.close();
         }
         if (answer.closed() && request.mayBeCut()) {
-          cut++;
+          outcome.cut++;
           continue;
         }
-        perStatus.merge(answer.status(), 1, Integer::sum);
+        outcome.perStatus.merge(answer.status(), 1, Integer::sum);
         String problem = problem(request, answer);
         if (problem != null) {
-          failures.add("#" + i + " " + request.describe() + " → " + problem);
+          outcome.failures.add(client + " #" + i + " " + request.describe() + " → " + problem);
         }
       }
     }
-    System.out.printf("HostileInputFuzzTest seed=%d: statuses %s, %d connections cut (a limit, broken chunks),"
-      + " per operation %s%n", seed, perStatus, cut, perOperation);
-
-    assertThat(failures).as("seed %d (replay with -Dfuzz.seed=%d): %d failures", seed, seed, failures.size()).isEmpty();
-    assertThat(perOperation).hasSize(18);
-    assertStillHealthy();
+    return outcome;
   }
 
   /** What is wrong with {@code answer}, or null. */
