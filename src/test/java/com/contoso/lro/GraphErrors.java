@@ -33,6 +33,15 @@ public final class GraphErrors {
     assertThat(inner.getString("client-request-id")).isNotBlank().isEqualTo(response.getHeader("client-request-id"));
   }
 
+  /** The database unavailable or too slow: 503 serviceUnavailable, Retry-After: 5, and the answer's request-id. */
+  public static void assertServiceUnavailable(HttpResponse<Buffer> response) {
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.getHeader("Retry-After")).isEqualTo("5");
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    assertThat(error.getString("code")).isEqualTo("serviceUnavailable");
+    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(response.getHeader("request-id"));
+  }
+
   /** A refused bearer token: 401 unauthorized with RFC 6750's invalid_token challenge. */
   public static void assertInvalidToken(HttpResponse<Buffer> response) {
     assertGraphError(response, 401, "unauthorized");

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static com.contoso.lro.GraphErrors.assertServiceUnavailable;
 import static com.contoso.lro.TestService.OPERATIONS;
 import static com.contoso.lro.TestService.await;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -119,13 +120,5 @@ class DatabaseDownAtStartTest {
     assertThat(woken.bodyAsJsonObject().getString("status")).isEqualTo("succeeded");
     assertThat(Duration.ofNanos(System.nanoTime() - patched)).as("woken by the change listener, not by its timeout")
       .isLessThan(Duration.ofSeconds(10));
-  }
-
-  private static void assertServiceUnavailable(HttpResponse<Buffer> response) {
-    assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.getHeader("Retry-After")).isEqualTo("5");
-    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo("serviceUnavailable");
-    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(response.getHeader("request-id"));
   }
 }

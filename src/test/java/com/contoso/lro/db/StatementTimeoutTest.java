@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import static com.contoso.lro.GraphErrors.assertServiceUnavailable;
 import static com.contoso.lro.TestService.OPERATIONS;
 import static com.contoso.lro.TestService.await;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -105,13 +106,5 @@ class StatementTimeoutTest extends ServiceTest {
     HttpResponse<Buffer> response = call.get();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.plus(MARGIN));
     assertServiceUnavailable(response);
-  }
-
-  private static void assertServiceUnavailable(HttpResponse<Buffer> response) {
-    assertThat(response.statusCode()).isEqualTo(503);
-    assertThat(response.getHeader("Retry-After")).isEqualTo("5");
-    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo("serviceUnavailable");
-    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(response.getHeader("request-id"));
   }
 }
