@@ -3,7 +3,6 @@ package com.contoso.lro.auth;
 import com.contoso.lro.TestService;
 import com.contoso.lro.TestTokens;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 
@@ -26,19 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JwksUrlTest {
 
   private static TestService service;
-  private static HttpServer keysEndpoint;
+  private static JwksEndpoint keysEndpoint;
 
   @BeforeAll
-  static void start(Vertx vertx, VertxTestContext test) throws Exception {
+  static void start(Vertx vertx, VertxTestContext test) {
     TestTokens tokens = new TestTokens();
-    String jwks = Files.readString(tokens.writeJwks(Files.createTempDirectory("jwks")));
-    vertx.createHttpServer()
-      .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(jwks))
-      .listen(0, "127.0.0.1")
+    JwksEndpoint.start(vertx, tokens.rsa, tokens.ec)
       .compose(listening -> {
         keysEndpoint = listening;
-        return TestService.start(vertx, tokens, Map.of("AUTH_JWKS",
-          "http://127.0.0.1:" + listening.actualPort() + "/common/discovery/v2.0/keys"));
+        return TestService.start(vertx, tokens, Map.of("AUTH_JWKS", listening.url()));
       })
       .onComplete(test.succeeding(started -> {
         service = started;
