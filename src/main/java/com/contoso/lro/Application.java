@@ -24,9 +24,17 @@ public final class Application {
   }
 
   public static Future<OpenAPIContract> loadContract(Vertx vertx) {
-    return readResource(vertx, CONTRACT)
-      .compose(text -> vertx.executeBlocking(() -> ServedContract.tree(text.toString())))
-      .compose(tree -> OpenAPIContract.from(vertx, tree));
+    return readContract(vertx).compose(served -> loadContract(vertx, served));
+  }
+
+  /** The contract of the file that {@code served} was parsed from: read and parsed once for both. */
+  public static Future<OpenAPIContract> loadContract(Vertx vertx, ServedContract served) {
+    return OpenAPIContract.from(vertx, served.tree());
+  }
+
+  /** openapi.yaml, parsed off the event loop, as served and as the tree the contract is built from. */
+  public static Future<ServedContract> readContract(Vertx vertx) {
+    return readResource(vertx, CONTRACT).compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
   }
 
   /**

@@ -43,16 +43,17 @@ public final class ServiceVerticle extends VerticleBase {
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
     return database.begin()
-      .compose(firstAttempt -> Application.loadContract(vertx)
-        .compose(contract -> ContractDocs.load(vertx)
-          .compose(docs -> TrustedKeys.load(vertx, config.auth())
-            .compose(keys -> {
-              database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
-                .onFailure(failure -> LOG.error("The retention job did not start", failure)));
-              return vertx.deployVerticle(
-                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
-                new DeploymentOptions().setInstances(config.httpInstances()));
-            }))))
+      .compose(firstAttempt -> Application.readContract(vertx)
+        .compose(served -> Application.loadContract(vertx, served)
+          .compose(contract -> ContractDocs.load(vertx, served)
+            .compose(docs -> TrustedKeys.load(vertx, config.auth())
+              .compose(keys -> {
+                database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+                  .onFailure(failure -> LOG.error("The retention job did not start", failure)));
+                return vertx.deployVerticle(
+                  () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
+                  new DeploymentOptions().setInstances(config.httpInstances()));
+              })))))
       .onSuccess(started -> sweepEvery(throttle))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());

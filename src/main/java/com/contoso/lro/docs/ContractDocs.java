@@ -52,15 +52,13 @@ public final class ContractDocs {
     this.swaggerUiVersion = swaggerUiVersion;
   }
 
-  /** Reads the contract, the page and Swagger UI's version from the classpath, off the event loop. */
-  public static Future<ContractDocs> load(Vertx vertx) {
-    Future<ServedContract> contract = Application.readResource(vertx, Application.CONTRACT)
-      .compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
+  /** Reads the page and Swagger UI's version from the classpath, off the event loop. */
+  public static Future<ContractDocs> load(Vertx vertx, ServedContract contract) {
     Future<Buffer> index = Application.readResource(vertx, PAGE + "index.html");
     Future<Buffer> initializer = Application.readResource(vertx, PAGE + "swagger-initializer.js");
     Future<String> version = Application.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
-    return Future.all(contract, index, initializer, version)
-      .map(all -> new ContractDocs(contract.result(), index.result(), initializer.result(), version.result()));
+    return Future.all(index, initializer, version)
+      .map(all -> new ContractDocs(contract, index.result(), initializer.result(), version.result()));
   }
 
   /**

@@ -37,8 +37,10 @@ public final class ServedContract {
   private final String yamlAfter;
   private final String jsonBefore;
   private final String jsonAfter;
+  private final JsonObject tree;
 
-  private ServedContract(String yamlBefore, String yamlAfter, String jsonBefore, String jsonAfter) {
+  private ServedContract(JsonObject tree, String yamlBefore, String yamlAfter, String jsonBefore, String jsonAfter) {
+    this.tree = tree;
     this.yamlBefore = yamlBefore;
     this.yamlAfter = yamlAfter;
     this.jsonBefore = jsonBefore;
@@ -52,17 +54,22 @@ public final class ServedContract {
     int start = yaml.offsetByCodePoints(0, url.getStartMark().getIndex());
     int end = yaml.offsetByCodePoints(0, url.getEndMark().getIndex());
 
-    JsonObject json = tree(yaml);
+    JsonObject tree = tree(yaml);
+    JsonObject json = tree.copy();
     String hole = "server-url-" + UUID.randomUUID();
     json.getJsonArray("servers").getJsonObject(0).put("url", hole);
     String encoded = json.encodePrettily();
     int at = encoded.indexOf(Json.encode(hole));
-    return new ServedContract(yaml.substring(0, start), yaml.substring(end),
+    return new ServedContract(tree, yaml.substring(0, start), yaml.substring(end),
       encoded.substring(0, at), encoded.substring(at + Json.encode(hole).length()));
   }
 
-  /** The YAML's tree as JSON, with every example and date as the text the file gives. */
-  public static JsonObject tree(String yaml) {
+  /** The file's tree as JSON, its server URL as written, with every example and date as the text the file gives. */
+  public JsonObject tree() {
+    return tree.copy();
+  }
+
+  private static JsonObject tree(String yaml) {
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = (Map<String, Object>) jsonify(new Yaml(new VerbatimTimestamps()).load(yaml));
     return new JsonObject(tree);
