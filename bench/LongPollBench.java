@@ -35,7 +35,13 @@ import java.util.concurrent.locks.LockSupport;
  * source launch):
  *
  * <pre>java -cp target/lro-service.jar bench/LongPollBench.java --port P --token-file F --pid PID
- *   [--waiters 5000] [--rounds 1] [--warmup-rounds 0] [--wait 60] [--patch-rate 500] [--concurrency 32]</pre>
+ *   [--waiters 5000] [--rounds 1] [--warmup-rounds 0] [--warmup-settle-percent 0] [--wait 60]
+ *   [--patch-rate 500] [--concurrency 32]</pre>
+ *
+ * <p>With {@code --warmup-settle-percent P} above 0, {@code --warmup-rounds} is a maximum: warm-up
+ * rounds stop once one ran at the PATCH rate asked and its wake p50 and p99 each fell by P % or
+ * less from the round before. On 2 shared cores the JIT was still compiling the PATCH and wake-up
+ * paths in the fourth round (wake p99 313, 222, 133, 55, then 27 ms).
  *
  * <p>Prints one JSON object per round on standard output; progress goes to standard error.
  * The PATCHes are paced (--patch-rate per second, at most --concurrency in flight), so that the
@@ -93,16 +99,37 @@ public class LongPollBench {
     LongPollBench bench = new LongPollBench(options);
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "1"));
     int warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "0"));
+    double settlePercent = Double.parseDouble(options.getOrDefault("warmup-settle-percent", "0"));
     try {
       List<String> ids = bench.createOperations();
       // Warm-up rounds run the same code paths (waiting, PATCH, the wake-up) so that the JIT has
       // compiled them before a measured round; they are printed too, marked "warmup": true.
-      for (int round = 1; round <= warmupRounds + rounds; round++) {
-        System.out.println(bench.round(round, ids).put("warmup", round <= warmupRounds).encode());
+      int round = 0;
+      JsonObject previous = null;
+      for (int warmup = 1; warmup <= warmupRounds; warmup++) {
+        JsonObject result = bench.round(++round, ids).put("warmup", true);
+        System.out.println(result.encode());
+        if (settlePercent > 0 && previous != null && settled(previous, result, settlePercent)) {
+          break;
+        }
+        previous = result;
+      }
+      for (int measured = 1; measured <= rounds; measured++) {
+        System.out.println(bench.round(++round, ids).put("warmup", false).encode());
       }
     } finally {
       bench.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Whether a warm-up round ran at the rate asked, with wake latencies that fell by {@code percent} % or less. */
+  static boolean settled(JsonObject before, JsonObject after, double percent) {
+    boolean atRate = after.getDouble("patchesPerSecond") >= 0.95 * after.getDouble("patchRateAsked");
+    return atRate && fellAtMost(before, after, "wakeP50Ms", percent) && fellAtMost(before, after, "wakeP99Ms", percent);
+  }
+
+  private static boolean fellAtMost(JsonObject before, JsonObject after, String key, double percent) {
+    return after.getDouble(key) >= before.getDouble(key) * (1 - percent / 100);
   }
 
   /** One running operation per waiter, created through the API. */

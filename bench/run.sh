@@ -18,7 +18,9 @@
 #   T [20]                 seconds of each measured run
 #   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
 #                          WARMUP_ROUND_SECONDS [5] until the rate rises by 5 % or less from one
-#                          run to the next, WARMUP_MAX_ROUNDS [6] at most
+#                          run to the next, WARMUP_MAX_ROUNDS [24] at most; the long-poll phase:
+#                          rounds until wake p50 and p99 fall by 20 % or less, LONGPOLL_WARMUP_MAX_ROUNDS
+#                          [8] at most (a fixed WARMUP_SECONDS: one round)
 #   REPEAT [1]             measured runs per phase (and restarts timed); the table shows medians
 #                          and the spread
 #   WAITERS [5000]  PATCH_RATE [500]   the long-poll phase: waiters, and PATCHes per second
@@ -39,7 +41,8 @@ C=${C:-32}
 T=${T:-20}
 WARMUP_SECONDS=${WARMUP_SECONDS:-auto}
 WARMUP_ROUND_SECONDS=${WARMUP_ROUND_SECONDS:-5}
-WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-6}
+WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-24}
+LONGPOLL_WARMUP_MAX_ROUNDS=${LONGPOLL_WARMUP_MAX_ROUNDS:-8}
 REPEAT=${REPEAT:-1}
 WAITERS=${WAITERS:-5000}
 PATCH_RATE=${PATCH_RATE:-500}
@@ -81,7 +84,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 # find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
 source "$ROOT/bench/service.sh"
 
-for n in C T REPEAT WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS; do
+for n in C T REPEAT WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -338,11 +341,15 @@ main() {
 
   # (e)
   phase "long-poll"
-  local warmup_rounds=1 warmup="1 round"
-  [[ $WARMUP_SECONDS == 0 ]] && { warmup_rounds=0; warmup="none"; }
+  # auto: warm-up rounds until one runs at the PATCH rate with wake p50 and p99 fallen by 20 % or
+  # less, LONGPOLL_WARMUP_MAX_ROUNDS at most; a fixed WARMUP_SECONDS: one round; 0: none.
+  local warmup_rounds=1 settle=0 warmup
+  [[ $WARMUP_SECONDS == auto ]] && { warmup_rounds=$LONGPOLL_WARMUP_MAX_ROUNDS; settle=20; }
+  [[ $WARMUP_SECONDS == 0 ]] && warmup_rounds=0
   java -cp "$JAR" bench/LongPollBench.java --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
-    --waiters "$WAITERS" --rounds "$REPEAT" --warmup-rounds "$warmup_rounds" --wait 60 \
-    --patch-rate "$PATCH_RATE" --concurrency "$C" >"$WORK/longpoll.out"
+    --waiters "$WAITERS" --rounds "$REPEAT" --warmup-rounds "$warmup_rounds" --warmup-settle-percent "$settle" \
+    --wait 60 --patch-rate "$PATCH_RATE" --concurrency "$C" >"$WORK/longpoll.out"
+  warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
   local line
   while read -r line; do
     log "   $line"
@@ -391,7 +398,8 @@ import json, os, sys
  small, large, pg, version, commit) = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
-warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {warm_max} at most (per phase, below)"
+warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {warm_max} at most; long-polls: rounds "
+          f"until the wake p50 and p99 fall by 20 % or less (per phase, below)"
           if warm == "auto" else f"{warm} s per phase")
 print(json.dumps({
     "date": date, "C": c, "T": t, "REPEAT": repeat, "load": load, "header": header,
