@@ -31,7 +31,8 @@ public final class ApiRouter {
   /** @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed */
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, UserThrottle throttle,
                               OperationsApi operations, Handler<RoutingContext> databaseGate) {
-    RouterBuilder builder = RouterBuilder.create(vertx, CompiledSchemas.of(contract), VerbatimParameters.extractor())
+    OpenAPIContract compiled = CompiledSchemas.of(contract);
+    RouterBuilder builder = RouterBuilder.create(vertx, compiled)
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new ThrottleCheck(throttle))
@@ -41,7 +42,10 @@ public final class ApiRouter {
       .rootHandler(databaseGate);
     // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.
-    builder.getRoutes().forEach(route -> route.setDoSecurity(false));
+    // RequestValidation validates on the event loop, in place of the builder's worker-thread validation.
+    RequestValidation validation = new RequestValidation(vertx, compiled);
+    builder.getRoutes().forEach(route -> route.setDoSecurity(false).setDoValidation(false)
+      .addHandler(validation.of(route.getOperation())));
     OperationsApi.mount(builder, operations);
 
     // The builder's routes are relative to the server URL's path (/beta): mount them there.

@@ -2,9 +2,9 @@ package com.contoso.lro.http;
 
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.json.schema.common.dsl.SchemaType;
 
+import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
@@ -13,8 +13,6 @@ import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.vertx.core.Future.succeededFuture;
 
 /**
  * Reads a request's parameters for validation so that each stays what the client sent. vertx-openapi
@@ -29,30 +27,29 @@ final class VerbatimParameters {
   private VerbatimParameters() {
   }
 
-  static RequestExtractor extractor() {
-    return (ctx, operation) -> {
-      Map<String, RequestParameter> cookies = new HashMap<>();
-      Map<String, RequestParameter> headers = new HashMap<>();
-      Map<String, RequestParameter> path = new HashMap<>();
-      Map<String, RequestParameter> query = new HashMap<>();
-      for (Parameter parameter : operation.getParameters()) {
-        String value = raw(ctx, parameter);
-        if (value == null) {
-          continue;
-        }
-        RequestParameter verbatim = new RequestParameterImpl(
-          parameter.getSchemaType() == SchemaType.STRING ? Json.encode(value) : value);
-        switch (parameter.getIn()) {
-          case COOKIE -> cookies.put(parameter.getName(), verbatim);
-          case HEADER -> headers.put(parameter.getName(), verbatim);
-          case PATH -> path.put(parameter.getName(), verbatim);
-          case QUERY -> query.put(parameter.getName(), verbatim);
-        }
+  /** The request's parameters and body, as {@link RequestValidation} checks them against {@code operation}. */
+  static ValidatableRequest read(RoutingContext ctx, Operation operation) {
+    Map<String, RequestParameter> cookies = new HashMap<>();
+    Map<String, RequestParameter> headers = new HashMap<>();
+    Map<String, RequestParameter> path = new HashMap<>();
+    Map<String, RequestParameter> query = new HashMap<>();
+    for (Parameter parameter : operation.getParameters()) {
+      String value = raw(ctx, parameter);
+      if (value == null) {
+        continue;
       }
-      return succeededFuture(new Request(cookies, headers, path, query,
-        operation.getRequestBody() == null ? null : new RequestParameterImpl(ctx.body().buffer()),
-        ctx.request().getHeader("Content-Type")));
-    };
+      RequestParameter verbatim = new RequestParameterImpl(
+        parameter.getSchemaType() == SchemaType.STRING ? Json.encode(value) : value);
+      switch (parameter.getIn()) {
+        case COOKIE -> cookies.put(parameter.getName(), verbatim);
+        case HEADER -> headers.put(parameter.getName(), verbatim);
+        case PATH -> path.put(parameter.getName(), verbatim);
+        case QUERY -> query.put(parameter.getName(), verbatim);
+      }
+    }
+    return new Request(cookies, headers, path, query,
+      operation.getRequestBody() == null ? null : new RequestParameterImpl(ctx.body().buffer()),
+      ctx.request().getHeader("Content-Type"));
   }
 
   /** The value as Vert.x decoded it; a repeated query option or header is joined into one list. */
