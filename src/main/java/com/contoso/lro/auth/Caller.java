@@ -3,7 +3,11 @@ package com.contoso.lro.auth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -18,22 +22,35 @@ import java.util.stream.Collectors;
  * @param preferredUsername {@code preferred_username}
  * @param scopes            delegated permissions: the space-separated {@code scp} claim
  * @param roles             application permissions: the {@code roles} claim
+ * @param pseudonym         what logs name the caller by: a hash of the oid that tells one caller's
+ *                          requests from another's without naming the user; made once per token
  */
 public record Caller(String oid, Optional<String> userPrincipalName, Optional<String> preferredUsername,
-                     Set<String> scopes, Set<String> roles) {
+                     Set<String> scopes, Set<String> roles, String pseudonym) {
 
   private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
   static Caller fromClaims(JsonObject claims) {
+    String oid = claims.getString("oid").toLowerCase(Locale.ROOT);
     return new Caller(
-      claims.getString("oid").toLowerCase(Locale.ROOT),
+      oid,
       text(claims, "upn"),
       text(claims, "preferred_username"),
       text(claims, "scp").map(scp -> Arrays.stream(scp.split(" ")).filter(s -> !s.isEmpty())
         .collect(Collectors.toUnmodifiableSet())).orElse(Set.of()),
       claims.getValue("roles") instanceof JsonArray roles
         ? roles.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.toUnmodifiableSet())
-        : Set.of());
+        : Set.of(),
+      pseudonym(oid));
+  }
+
+  private static String pseudonym(String oid) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(oid.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable", e);
+    }
   }
 
   private static Optional<String> text(JsonObject claims, String name) {

@@ -8,10 +8,6 @@ import io.vertx.openapi.contract.Operation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
@@ -42,18 +38,8 @@ final class RequestLog implements PlatformHandler {
         kv("durationMs", (System.nanoTime() - started) / 1_000_000),
         kv("request-id", RequestIds.requestId(ctx)),
         kv("client-request-id", RequestIds.clientRequestId(ctx)),
-        kv("user", caller == null ? null : hash(caller.oid())));
+        kv("user", caller == null ? null : caller.pseudonym()));
     });
     ctx.next();
-  }
-
-  /** Lets logs tell one user's requests from another's without naming the user. */
-  private static String hash(String oid) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(oid.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
   }
 }
