@@ -4,7 +4,7 @@ import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.SocketException;
+import java.io.IOException;
 import java.util.Set;
 
 /**
@@ -27,8 +27,9 @@ public final class DatabaseErrors {
 
   public static boolean isUnavailable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      // A SocketException: refused, or reset when the server ended the session under a statement.
-      if (cause instanceof SocketException || cause instanceof ClosedConnectionException
+      // An IOException: refused, reset when the server ended the session under a statement, or a
+      // broken pipe when statements were pipelined onto a session the server had just ended.
+      if (cause instanceof IOException || cause instanceof ClosedConnectionException
         || cause instanceof DatabaseReadiness.NotReady || cause instanceof DatabaseTimeout.Exceeded) {
         return true;
       }

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 
 import java.util.function.BooleanSupplier;
 
@@ -26,14 +26,14 @@ public final class HealthRoutes {
    * @param readiness whether start-up has migrated the database, and to which version; until then not ready
    * @param draining  true once the instance is shutting down: it is then not ready, whatever the database says
    */
-  public static void mount(Router router, Vertx vertx, Pool pool, DatabaseReadiness readiness, BooleanSupplier draining) {
+  public static void mount(Router router, Vertx vertx, SqlClient database, DatabaseReadiness readiness, BooleanSupplier draining) {
     router.get("/health/live").handler(HealthCheckHandler.create(vertx).register("process", alive -> alive.complete(Status.OK())));
     router.get("/health/ready").handler(HealthCheckHandler.create(vertx)
       .register("serving", serving -> serving.complete(draining.getAsBoolean()
         ? Status.KO(new JsonObject().put("reason", "shutting down"))
         : Status.OK()))
       .register("database", DATABASE_TIMEOUT_MILLIS, ready -> readiness.started().ifPresentOrElse(
-        started -> pool.query(Migrations.CURRENT_VERSION).execute()
+        started -> database.query(Migrations.CURRENT_VERSION).execute()
           .onSuccess(rows -> {
             String applied = rows.size() == 0 ? null : rows.iterator().next().getString(0);
             ready.complete(started.schemaVersion().equals(applied)

@@ -6,10 +6,10 @@ import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -85,9 +85,18 @@ public final class OperationStore {
   private static final String SELECT_KEY =
     "SELECT request_hash, response FROM idempotency_keys WHERE owner_id = $1 AND key = $2";
 
-  /** Only the claim that is still this request's may answer the key. */
-  private static final String ANSWER_KEY =
-    "UPDATE idempotency_keys SET response = $4 WHERE owner_id = $1 AND key = $2 AND claimed_at = $3";
+  /**
+   * Stores the operation and the key's answer in one statement, so atomically: both or neither. Only
+   * the claim that is still this request's may answer the key, and the row is inserted only when it
+   * did; a unique violation of the insert undoes the answer with it.
+   */
+  private static final String INSERT_ANSWERING = """
+    WITH answered AS (
+      UPDATE idempotency_keys SET response = $10 WHERE owner_id = $1 AND key = $8 AND claimed_at = $9
+      RETURNING owner_id)
+    INSERT INTO operations (""" + COLUMNS + """
+    )
+    SELECT $1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7, 1 FROM answered""";
 
   private static final String RELEASE_KEY =
     "DELETE FROM idempotency_keys WHERE owner_id = $1 AND key = $2 AND claimed_at = $3 AND response IS NULL";
@@ -97,8 +106,9 @@ public final class OperationStore {
   private static final String DELETE =
     "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
-  private final Pool pool;
+  private final SqlClient database;
   private final PreparedQuery<RowSet<Row>> insert;
+  private final PreparedQuery<RowSet<Row>> insertAnswering;
   private final PreparedQuery<RowSet<Row>> selectOne;
   private final PreparedQuery<RowSet<Row>> update;
   private final PreparedQuery<RowSet<Row>> delete;
@@ -106,18 +116,20 @@ public final class OperationStore {
   private final PreparedQuery<RowSet<Row>> selectKey;
   private final PreparedQuery<RowSet<Row>> releaseKey;
 
-  public OperationStore(Pool pool) {
-    this.pool = pool;
-    this.insert = pool.preparedQuery(INSERT);
-    this.selectOne = pool.preparedQuery(SELECT_ONE);
-    this.update = pool.preparedQuery(UPDATE);
-    this.delete = pool.preparedQuery(DELETE);
-    this.claimKey = pool.preparedQuery(CLAIM_KEY);
-    this.selectKey = pool.preparedQuery(SELECT_KEY);
-    this.releaseKey = pool.preparedQuery(RELEASE_KEY);
+  /** @param database a client whose every statement runs in a transaction of its own */
+  public OperationStore(SqlClient database) {
+    this.database = database;
+    this.insert = database.preparedQuery(INSERT);
+    this.insertAnswering = database.preparedQuery(INSERT_ANSWERING);
+    this.selectOne = database.preparedQuery(SELECT_ONE);
+    this.update = database.preparedQuery(UPDATE);
+    this.delete = database.preparedQuery(DELETE);
+    this.claimKey = database.preparedQuery(CLAIM_KEY);
+    this.selectKey = database.preparedQuery(SELECT_KEY);
+    this.releaseKey = database.preparedQuery(RELEASE_KEY);
   }
 
-  /** Completes once the row is committed: the pool runs each statement in its own transaction. */
+  /** Completes once the row is committed: each statement runs in a transaction of its own. */
   Future<Operation> insert(Operation operation) {
     return insert.execute(row(operation)).map(operation);
   }
@@ -138,16 +150,15 @@ public final class OperationStore {
   }
 
   /**
-   * Stores the operation and the key's answer in one transaction: both or neither, so a key never
-   * names an operation that is not there, nor produces a second one.
+   * Stores the operation and the key's answer together, so that a key never names an operation that
+   * is not there, nor produces a second one; fails with {@link KeyTakenOver}, storing neither, when
+   * the claim is no longer this request's.
    */
   Future<Void> insertAnswering(Operation operation, String key, OffsetDateTime claimedAt, JsonObject response) {
-    return pool.withTransaction(connection -> connection.preparedQuery(INSERT).execute(row(operation))
-      .compose(inserted -> connection.preparedQuery(ANSWER_KEY)
-        .execute(Tuple.of(operation.ownerId(), key, claimedAt, response)))
-      .compose(answered -> answered.rowCount() == 1
+    return insertAnswering.execute(row(operation).addValue(key).addValue(claimedAt).addValue(response))
+      .compose(inserted -> inserted.rowCount() == 1
         ? Future.<Void>succeededFuture()
-        : Future.failedFuture(new KeyTakenOver())));
+        : Future.failedFuture(new KeyTakenOver()));
   }
 
   /** A create so slow that a retry claimed its Idempotency-Key as abandoned: the retry's answer counts. */
@@ -220,12 +231,12 @@ public final class OperationStore {
       + " ORDER BY " + order.stream().map(term -> term.sql() + (term.descending() ? " DESC" : " ASC"))
       .collect(Collectors.joining(", "))
       + " LIMIT " + parameters.add(limit) + " OFFSET " + parameters.add(offset);
-    return pool.preparedQuery(sql).execute(parameters.tuple())
+    return database.preparedQuery(sql).execute(parameters.tuple())
       .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(OperationStore::operation).toList());
   }
 
   Future<Long> count(Matching matching) {
-    return pool.preparedQuery("SELECT count(*) FROM operations WHERE " + matching.sql())
+    return database.preparedQuery("SELECT count(*) FROM operations WHERE " + matching.sql())
       .execute(SqlParameters.startingWith(matching.values()).tuple())
       .map(rows -> rows.iterator().next().getLong(0));
   }
