@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance of the service. Starts in order: the database's part (schema, the change listener,
- * shared secrets), contract, its served copies and reference page, keys, the retention job, then one
- * API verticle per event loop as its children, which share the instance's per-caller throttle; undeploying it stops them all and the listener's
- * connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
+ * One instance of the service. Starts the database's part (schema, the change listener, shared
+ * secrets) and, meanwhile, the contract, its served copies and reference page, and the keys; once
+ * both are done, the retention job and one API verticle per event loop as its children, which share
+ * the instance's per-caller throttle. Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
  * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
  */
 public final class ServiceVerticle extends VerticleBase {
@@ -42,18 +42,20 @@ public final class ServiceVerticle extends VerticleBase {
     UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
-    return database.begin()
-      .compose(firstAttempt -> Application.readContract(vertx)
-        .compose(served -> Application.loadContract(vertx, served)
-          .compose(contract -> ContractDocs.load(vertx, served)
-            .compose(docs -> TrustedKeys.load(vertx, config.auth())
-              .compose(keys -> {
-                database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
-                  .onFailure(failure -> LOG.error("The retention job did not start", failure)));
-                return vertx.deployVerticle(
-                  () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
-                  new DeploymentOptions().setInstances(config.httpInstances()));
-              })))))
+    // The database's first attempt runs while the contract and keys load: it waits on the network,
+    // they on the CPU.
+    Future<Void> firstAttempt = database.begin();
+    return Application.readContract(vertx)
+      .compose(served -> Application.loadContract(vertx, served)
+        .compose(contract -> ContractDocs.load(vertx, served)
+          .compose(docs -> TrustedKeys.load(vertx, config.auth())
+            .compose(keys -> firstAttempt.compose(attempted -> {
+              database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+                .onFailure(failure -> LOG.error("The retention job did not start", failure)));
+              return vertx.deployVerticle(
+                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
+                new DeploymentOptions().setInstances(config.httpInstances()));
+            })))))
       .onSuccess(started -> sweepEvery(throttle))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());

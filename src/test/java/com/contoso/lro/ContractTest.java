@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.contract.api.OperationsApi;
+import com.contoso.lro.docs.ServedContract;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.junit5.VertxExtension;
@@ -36,6 +37,18 @@ class ContractTest {
     for (int status : new int[] {201, 400, 401, 403, 413, 415, 503}) {
       assertThat(create.getResponse(status)).as("response %d", status).isNotNull();
     }
+  }
+
+  /** The service skips this check at start-up, as the file in its jar is this one. */
+  @Test
+  void openapi_yaml_passes_vertx_openapis_own_check_against_the_openapi_meta_schema(Vertx vertx) {
+    ServedContract served = await(Application.readContract(vertx));
+
+    OpenAPIContract checked = await(OpenAPIContract.from(vertx, served.tree()));
+
+    assertThat(checked.operations()).extracting(Operation::getOperationId)
+      .containsExactlyInAnyOrderElementsOf(await(Application.loadContract(vertx, served)).operations().stream()
+        .map(Operation::getOperationId).toList());
   }
 
   @Test
