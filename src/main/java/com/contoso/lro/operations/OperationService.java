@@ -11,6 +11,7 @@ import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.operations.query.QueryOptionException;
 import com.contoso.lro.operations.query.SortTerm;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import org.openapitools.jackson.nullable.JsonNullable;
@@ -92,14 +93,14 @@ public final class OperationService {
   }
 
   /** The answer to a create, as kept for a retry with the same Idempotency-Key. */
-  public record Created(String location, long version, JsonObject body) {
+  public record Created(String location, long version, Buffer body) {
 
     JsonObject toJson() {
-      return new JsonObject().put("location", location).put("version", version).put("body", body);
+      return new JsonObject().put("location", location).put("version", version).put("body", new JsonObject(body));
     }
 
     static Created fromJson(JsonObject json) {
-      return new Created(json.getString("location"), json.getLong("version"), json.getJsonObject("body"));
+      return new Created(json.getString("location"), json.getLong("version"), json.getJsonObject("body").toBuffer());
     }
   }
 

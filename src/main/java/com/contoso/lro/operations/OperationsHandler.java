@@ -13,6 +13,7 @@ import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -38,6 +39,7 @@ public final class OperationsHandler implements OperationsApi {
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
+  private final EntityJson entityJson = new EntityJson();
 
   /** @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout) {
@@ -187,7 +189,7 @@ public final class OperationsHandler implements OperationsApi {
         .putHeader(HttpHeaders.LOCATION, created.location())
         .putHeader(HttpHeaders.ETAG, Precondition.etag(created.version()))
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(created.body().encode()))
+        .end(created.body()))
       .onFailure(ctx::fail);
   }
 
@@ -247,13 +249,13 @@ public final class OperationsHandler implements OperationsApi {
       response.setStatusCode(304).end();
       return;
     }
-    response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select).encode());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select));
   }
 
   private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
     databaseTimeout.bound(service.update(PermissionCheck.owner(ctx), id, body, Precondition.parse(ifMatch, false)))
-      .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of()).encode()))
+      .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of())))
       .onSuccess(updated -> {
         ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
         if (minimal) {
@@ -273,10 +275,12 @@ public final class OperationsHandler implements OperationsApi {
 
   // ---- representations
 
-  private JsonObject entity(RoutingContext ctx, Operation operation, List<String> select) {
-    return new JsonObject()
-      .put("@odata.context", links.operationEntityContext(ctx, operation.ownerId()))
-      .mergeIn(item(operation, select));
+  private Buffer entity(RoutingContext ctx, Operation operation, List<String> select) {
+    String context = links.operationEntityContext(ctx, operation.ownerId());
+    if (select.isEmpty()) {
+      return entityJson.write(context, model(operation));
+    }
+    return new JsonObject().put("@odata.context", context).mergeIn(item(operation, select)).toBuffer();
   }
 
   private JsonObject collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
@@ -289,13 +293,7 @@ public final class OperationsHandler implements OperationsApi {
 
   /** The entity through the generated model, cut to $select (id always stays), as Graph does. */
   private static JsonObject item(Operation operation, List<String> select) {
-    JsonObject json = JsonObject.mapFrom(new LongRunningOperation(operation.id(), null,
-      Precondition.etag(operation.version()), operation.createdDateTime())
-      .atOdataType(LongRunningOperation.AtOdataTypeEnum._MICROSOFT_GRAPH_LONG_RUNNING_OPERATION)
-      .lastActionDateTime(operation.lastActionDateTime())
-      .status(operation.status())
-      .statusDetail(operation.statusDetail())
-      .resourceLocation(operation.resourceLocation() == null ? null : URI.create(operation.resourceLocation())));
+    JsonObject json = JsonObject.mapFrom(model(operation));
     json.remove("@odata.context");
     if (!select.isEmpty()) {
       json.fieldNames().removeIf(name -> !name.equals("id") && !name.startsWith("@odata.") && !select.contains(name));
@@ -303,10 +301,20 @@ public final class OperationsHandler implements OperationsApi {
     return json;
   }
 
+  private static LongRunningOperation model(Operation operation) {
+    return new LongRunningOperation(operation.id(), null, Precondition.etag(operation.version()),
+      operation.createdDateTime())
+      .atOdataType(LongRunningOperation.AtOdataTypeEnum._MICROSOFT_GRAPH_LONG_RUNNING_OPERATION)
+      .lastActionDateTime(operation.lastActionDateTime())
+      .status(operation.status())
+      .statusDetail(operation.statusDetail())
+      .resourceLocation(operation.resourceLocation() == null ? null : URI.create(operation.resourceLocation()));
+  }
+
   /**
    * An update's response, rendered before any byte is sent, so that a rendering failure still
    * becomes an error body; the body is null when the client preferred none.
    */
-  private record Updated(long version, String json) {
+  private record Updated(long version, Buffer json) {
   }
 }
