@@ -4,11 +4,18 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
@@ -20,14 +27,18 @@ import java.util.Map;
  * validated values on as vertx-web-openapi-router's own validation does. That validation runs
  * through an ordered {@code executeBlocking}: two thread hops per request, and one event loop's
  * requests validated one after another on a worker. The checks are vertx-openapi's own, against the
- * validators {@link CompiledSchemas} made once; none of them blocks.
+ * validators {@link CompiledSchemas} made once; none of them blocks. A string parameter's value is
+ * checked as the client sent it: vertx-openapi would first read it as JSON (an id "123" would become
+ * a number, a quote in a $filter would not parse).
  */
 final class RequestValidation {
 
   private final RequestValidatorImpl checks;
+  private final SchemaRepository schemas;
 
   RequestValidation(Vertx vertx, OpenAPIContract contract) {
     this.checks = new RequestValidatorImpl(vertx, contract);
+    this.schemas = contract.getSchemaRepository();
   }
 
   /** The handler that validates the requests of one operation. */
@@ -53,13 +64,33 @@ final class RequestValidation {
     for (Parameter parameter : operation.getParameters()) {
       String name = parameter.getName();
       switch (parameter.getIn()) {
-        case COOKIE -> cookies.put(name, checks.validateParameter(parameter, request.getCookies().get(name)));
-        case HEADER -> headers.put(name, checks.validateParameter(parameter, request.getHeaders().get(name)));
-        case PATH -> path.put(name, checks.validateParameter(parameter, request.getPathParameters().get(name)));
-        case QUERY -> query.put(name, checks.validateParameter(parameter, request.getQuery().get(name)));
+        case COOKIE -> cookies.put(name, validate(parameter, request.getCookies().get(name)));
+        case HEADER -> headers.put(name, validate(parameter, request.getHeaders().get(name)));
+        case PATH -> path.put(name, validate(parameter, request.getPathParameters().get(name)));
+        case QUERY -> query.put(name, validate(parameter, request.getQuery().get(name)));
       }
     }
     return new ValidatedRequestImpl(cookies, headers, path, query,
       checks.validateBody(operation.getRequestBody(), request));
+  }
+
+  /** vertx-openapi's validateParameter, but a string is checked as it is rather than read as JSON first. */
+  private RequestParameter validate(Parameter parameter, RequestParameter value) {
+    if (parameter.getSchemaType() != SchemaType.STRING) {
+      return checks.validateParameter(parameter, value);
+    }
+    if (value == null || value.isNull()) {
+      if (parameter.isRequired()) {
+        throw ValidatorException.createMissingRequiredParameter(parameter);
+      }
+      return new RequestParameterImpl(null);
+    }
+    OutputUnit result = schemas.validator(parameter.getSchema()).validate(value.getString());
+    try {
+      result.checkValidity();
+    } catch (JsonSchemaValidationException invalid) {
+      throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, invalid);
+    }
+    return value;
   }
 }

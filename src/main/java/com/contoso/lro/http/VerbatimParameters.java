@@ -1,8 +1,6 @@
 package com.contoso.lro.http;
 
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.json.schema.common.dsl.SchemaType;
 
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
@@ -16,11 +14,9 @@ import java.util.Map;
 
 /**
  * Reads a request's parameters for validation so that each stays what the client sent. vertx-openapi
- * 5.0.7's own extraction gets two things wrong: it URL-decodes values that Vert.x has already
- * decoded (a '+' in a $filter became a space, a '%' failed), and its validator reads a raw string as
- * JSON first (an id "123" became a number; a $filter with a double quote could not be read). So the
- * values come from Vert.x, decoded once, and every string-typed value is handed over JSON-encoded,
- * which the validator decodes back to exactly what was sent.
+ * 5.0.7's own extraction URL-decodes values that Vert.x has already decoded (a '+' in a $filter
+ * became a space, a '%' failed), so the values come from Vert.x, decoded once. A string-typed value
+ * is then checked as it is ({@link RequestValidation}).
  */
 final class VerbatimParameters {
 
@@ -38,8 +34,7 @@ final class VerbatimParameters {
       if (value == null) {
         continue;
       }
-      RequestParameter verbatim = new RequestParameterImpl(
-        parameter.getSchemaType() == SchemaType.STRING ? Json.encode(value) : value);
+      RequestParameter verbatim = new RequestParameterImpl(value);
       switch (parameter.getIn()) {
         case COOKIE -> cookies.put(parameter.getName(), verbatim);
         case HEADER -> headers.put(parameter.getName(), verbatim);
