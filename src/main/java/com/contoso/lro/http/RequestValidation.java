@@ -13,7 +13,6 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.SchemaValidationException;
-import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
@@ -46,7 +45,7 @@ final class RequestValidation {
     return ctx -> {
       ValidatedRequestImpl validated;
       try {
-        validated = validate(VerbatimParameters.read(ctx, operation), operation);
+        validated = validate(ctx, operation);
       } catch (RuntimeException invalid) {
         ctx.fail(invalid);
         return;
@@ -56,41 +55,41 @@ final class RequestValidation {
     };
   }
 
-  private ValidatedRequestImpl validate(ValidatableRequest request, Operation operation) {
+  private ValidatedRequestImpl validate(RoutingContext ctx, Operation operation) {
     Map<String, RequestParameter> cookies = new HashMap<>();
     Map<String, RequestParameter> headers = new HashMap<>();
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter parameter : operation.getParameters()) {
-      String name = parameter.getName();
+      RequestParameter checked = validate(parameter, VerbatimParameters.value(ctx, parameter));
       switch (parameter.getIn()) {
-        case COOKIE -> cookies.put(name, validate(parameter, request.getCookies().get(name)));
-        case HEADER -> headers.put(name, validate(parameter, request.getHeaders().get(name)));
-        case PATH -> path.put(name, validate(parameter, request.getPathParameters().get(name)));
-        case QUERY -> query.put(name, validate(parameter, request.getQuery().get(name)));
+        case COOKIE -> cookies.put(parameter.getName(), checked);
+        case HEADER -> headers.put(parameter.getName(), checked);
+        case PATH -> path.put(parameter.getName(), checked);
+        case QUERY -> query.put(parameter.getName(), checked);
       }
     }
     return new ValidatedRequestImpl(cookies, headers, path, query,
-      checks.validateBody(operation.getRequestBody(), request));
+      checks.validateBody(operation.getRequestBody(), VerbatimParameters.body(ctx, operation)));
   }
 
   /** vertx-openapi's validateParameter, but a string is checked as it is rather than read as JSON first. */
-  private RequestParameter validate(Parameter parameter, RequestParameter value) {
+  private RequestParameter validate(Parameter parameter, String value) {
     if (parameter.getSchemaType() != SchemaType.STRING) {
-      return checks.validateParameter(parameter, value);
+      return checks.validateParameter(parameter, new RequestParameterImpl(value));
     }
-    if (value == null || value.isNull()) {
+    if (value == null) {
       if (parameter.isRequired()) {
         throw ValidatorException.createMissingRequiredParameter(parameter);
       }
       return new RequestParameterImpl(null);
     }
-    OutputUnit result = schemas.validator(parameter.getSchema()).validate(value.getString());
+    OutputUnit result = schemas.validator(parameter.getSchema()).validate(value);
     try {
       result.checkValidity();
     } catch (JsonSchemaValidationException invalid) {
       throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, invalid);
     }
-    return value;
+    return new RequestParameterImpl(value);
   }
 }

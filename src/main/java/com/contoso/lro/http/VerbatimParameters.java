@@ -8,7 +8,6 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,32 +22,15 @@ final class VerbatimParameters {
   private VerbatimParameters() {
   }
 
-  /** The request's parameters and body, as {@link RequestValidation} checks them against {@code operation}. */
-  static ValidatableRequest read(RoutingContext ctx, Operation operation) {
-    Map<String, RequestParameter> cookies = new HashMap<>();
-    Map<String, RequestParameter> headers = new HashMap<>();
-    Map<String, RequestParameter> path = new HashMap<>();
-    Map<String, RequestParameter> query = new HashMap<>();
-    for (Parameter parameter : operation.getParameters()) {
-      String value = raw(ctx, parameter);
-      if (value == null) {
-        continue;
-      }
-      RequestParameter verbatim = new RequestParameterImpl(value);
-      switch (parameter.getIn()) {
-        case COOKIE -> cookies.put(parameter.getName(), verbatim);
-        case HEADER -> headers.put(parameter.getName(), verbatim);
-        case PATH -> path.put(parameter.getName(), verbatim);
-        case QUERY -> query.put(parameter.getName(), verbatim);
-      }
-    }
-    return new Request(cookies, headers, path, query,
+  /** The request's body and media type, as vertx-openapi's check of a body reads them. */
+  static ValidatableRequest body(RoutingContext ctx, Operation operation) {
+    return new Request(Map.of(), Map.of(), Map.of(), Map.of(),
       operation.getRequestBody() == null ? null : new RequestParameterImpl(ctx.body().buffer()),
       ctx.request().getHeader("Content-Type"));
   }
 
-  /** The value as Vert.x decoded it; a repeated query option or header is joined into one list. */
-  private static String raw(RoutingContext ctx, Parameter parameter) {
+  /** The value as Vert.x decoded it, or null; a repeated query option or header is joined into one list. */
+  static String value(RoutingContext ctx, Parameter parameter) {
     return switch (parameter.getIn()) {
       case COOKIE -> ctx.request().getCookie(parameter.getName()) == null ? null
         : ctx.request().getCookie(parameter.getName()).getValue();
