@@ -5,6 +5,7 @@ import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseStartup;
 import com.contoso.lro.docs.ContractDocs;
+import com.contoso.lro.docs.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.retention.RetentionVerticle;
 import com.contoso.lro.throttle.UserThrottle;
@@ -12,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,20 +44,22 @@ public final class ServiceVerticle extends VerticleBase {
     UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
-    // The database's first attempt runs while the contract and keys load: it waits on the network,
-    // they on the CPU.
+    // The database's first attempt runs while the contract, its served copies and the keys load:
+    // it waits on the network, they on the CPU.
     Future<Void> firstAttempt = database.begin();
-    return Application.readContract(vertx)
-      .compose(served -> Application.loadContract(vertx, served)
-        .compose(contract -> ContractDocs.load(vertx, served)
-          .compose(docs -> TrustedKeys.load(vertx, config.auth())
-            .compose(keys -> firstAttempt.compose(attempted -> {
-              database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
-                .onFailure(failure -> LOG.error("The retention job did not start", failure)));
-              return vertx.deployVerticle(
-                () -> new ApiVerticle(config, contract, docs, keys, readiness, registry, operationMetrics, throttle),
-                new DeploymentOptions().setInstances(config.httpInstances()));
-            })))))
+    Future<ServedContract> served = Application.readContract(vertx);
+    Future<OpenAPIContract> contract = served.compose(file -> Application.loadContract(vertx, file));
+    Future<ContractDocs> docs = served.compose(file -> ContractDocs.load(vertx, file));
+    Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth());
+    return Future.all(firstAttempt, contract, docs, keys)
+      .compose(loaded -> {
+        database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))
+          .onFailure(failure -> LOG.error("The retention job did not start", failure)));
+        return vertx.deployVerticle(
+          () -> new ApiVerticle(config, contract.result(), docs.result(), keys.result(), readiness, registry,
+            operationMetrics, throttle),
+          new DeploymentOptions().setInstances(config.httpInstances()));
+      })
       .onSuccess(started -> sweepEvery(throttle))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());
