@@ -1,5 +1,8 @@
 package com.contoso.lro.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.openapi.validation.RequestParameter;
 
 import java.util.List;
@@ -36,7 +39,7 @@ public final class ContractBinding {
   }
 
   /**
-   * A validated JSON body bound to its generated model.
+   * A validated JSON body, the tree {@link RequestValidation} parsed it into, bound to its generated model.
    *
    * @throws IllegalArgumentException when a value passed the schema but does not fit the model's Java type
    */
@@ -44,6 +47,10 @@ public final class ContractBinding {
     if (body == null || body.isNull()) {
       return null;
     }
-    return body.getJsonObject().mapTo(type);
+    try {
+      return DatabindCodec.mapper().treeToValue((JsonNode) body.get(), type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getOriginalMessage(), e);
+    }
   }
 }
