@@ -17,12 +17,12 @@
 #   C [32]                 connections (wrk) / clients (pgbench) / PATCHes in flight (long-poll)
 #   T [20]                 seconds of each measured run
 #   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
-#                          WARMUP_ROUND_SECONDS [5] until the rate rises by 5 % or less from one
-#                          run to the next, WARMUP_MAX_ROUNDS [24] at most; the long-poll phase:
+#                          WARMUP_ROUND_SECONDS [5] until the rate has risen by 5 % or less from one
+#                          run to the next twice in a row, WARMUP_MAX_ROUNDS [24] at most; the long-poll phase:
 #                          rounds until wake p50 and p99 fall by 20 % or less, LONGPOLL_WARMUP_MAX_ROUNDS
 #                          [8] at most (a fixed WARMUP_SECONDS: one round)
-#   REPEAT [1]             measured runs per phase (and restarts timed); the table shows medians
-#                          and the spread
+#   REPEAT [1]             measured runs per phase; the table shows medians and the spread
+#   STARTS [5]             restarts timed on the migrated database; the table shows their median
 #   WAITERS [5000]  PATCH_RATE [500]   the long-poll phase: waiters, and PATCHes per second
 #   LIST_SMALL [10000]  LIST_LARGE [1000000]  SELECT_ROWS [100000]   rows seeded
 #   FLOOR [1]              0 skips the floors
@@ -44,6 +44,7 @@ WARMUP_ROUND_SECONDS=${WARMUP_ROUND_SECONDS:-5}
 WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-24}
 LONGPOLL_WARMUP_MAX_ROUNDS=${LONGPOLL_WARMUP_MAX_ROUNDS:-8}
 REPEAT=${REPEAT:-1}
+STARTS=${STARTS:-5}
 WAITERS=${WAITERS:-5000}
 PATCH_RATE=${PATCH_RATE:-500}
 LIST_SMALL=${LIST_SMALL:-10000}
@@ -84,7 +85,7 @@ need() { command -v "$1" >/dev/null 2>&1; }
 # find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
 source "$ROOT/bench/service.sh"
 
-for n in C T REPEAT WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
+for n in C T REPEAT STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -220,15 +221,19 @@ measure() {
   local name=$1 limit=$2 kind=$3
   shift 3
   phase "$name"
-  local warmup previous="" current json rounds=0
+  local warmup previous="" current json rounds=0 flat=0
   if [[ $WARMUP_SECONDS == auto ]]; then
-    while ((rounds < WARMUP_MAX_ROUNDS)); do
+    # One flat run is not enough: with jvm.options' later C2, a run that rose 5 % or less was once
+    # followed by one 20 % faster.
+    while ((rounds < WARMUP_MAX_ROUNDS && flat < 2)); do
       json=$(run_once "$kind" "$WARMUP_ROUND_SECONDS" "$@")
       current=$(python3 bench/report.py rate "$json")
       rounds=$((rounds + 1))
       log "   warm-up run $rounds: $(printf '%.0f' "$current")/s"
       if [[ -n $previous ]] && ! python3 bench/report.py rose --before "$previous" --after "$current"; then
-        break
+        flat=$((flat + 1))
+      else
+        flat=0
       fi
       previous=$current
     done
@@ -289,7 +294,7 @@ main() {
   log "   ready ${READY_MS} ms after start, migrating a fresh database"
   record "start to ready, fresh database (migrates)" process "{\"value\": $READY_MS, \"unit\": \"ms\"}"
   local i
-  for ((i = 1; i <= REPEAT; i++)); do
+  for ((i = 1; i <= STARTS; i++)); do
     stop_service
     start_service
     log "   ready ${READY_MS} ms after start, database already migrated"
@@ -398,7 +403,7 @@ import json, os, sys
  small, large, pg, version, commit) = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
-warmup = (f"auto: runs of {warm_round} s until the rate rises by 5 % or less, {warm_max} at most; long-polls: rounds "
+warmup = (f"auto: runs of {warm_round} s until the rate has risen by 5 % or less twice in a row, {warm_max} at most; long-polls: rounds "
           f"until the wake p50 and p99 fall by 20 % or less (per phase, below)"
           if warm == "auto" else f"{warm} s per phase")
 print(json.dumps({
