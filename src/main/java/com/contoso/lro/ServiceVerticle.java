@@ -48,7 +48,7 @@ public final class ServiceVerticle extends VerticleBase {
     // it waits on the network, they on the CPU.
     Future<Void> firstAttempt = database.begin();
     Future<ServedContract> served = Application.readContract(vertx);
-    Future<OpenAPIContract> contract = served.compose(file -> Application.loadContract(vertx, file));
+    Future<OpenAPIContract> contract = Application.loadContract(vertx, served);
     Future<ContractDocs> docs = served.compose(file -> ContractDocs.load(vertx, file));
     Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth());
     return Future.all(firstAttempt, contract, docs, keys)

@@ -49,12 +49,13 @@ public final class ServedContract {
 
   /** @param yaml the text of openapi.yaml; its {@code servers[0].url} must be a one-line scalar */
   public static ServedContract parse(String yaml) {
-    ScalarNode url = firstServerUrl(new Yaml().compose(new StringReader(yaml)));
+    Node document = new Yaml().compose(new StringReader(yaml));
+    ScalarNode url = firstServerUrl(document);
     // snakeyaml counts code points; String.substring counts UTF-16 units.
     int start = yaml.offsetByCodePoints(0, url.getStartMark().getIndex());
     int end = yaml.offsetByCodePoints(0, url.getEndMark().getIndex());
 
-    JsonObject tree = tree(yaml);
+    JsonObject tree = tree(document);
     JsonObject json = tree.copy();
     String hole = "server-url-" + UUID.randomUUID();
     json.getJsonArray("servers").getJsonObject(0).put("url", hole);
@@ -69,9 +70,10 @@ public final class ServedContract {
     return tree.copy();
   }
 
-  private static JsonObject tree(String yaml) {
+  /** The composed document's values: the file is parsed once, for the server URL's place and for this. */
+  private static JsonObject tree(Node document) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> tree = (Map<String, Object>) jsonify(new Yaml(new VerbatimTimestamps()).load(yaml));
+    Map<String, Object> tree = (Map<String, Object>) jsonify(new VerbatimTimestamps().construct(document));
     return new JsonObject(tree);
   }
 
@@ -135,6 +137,10 @@ public final class ServedContract {
     VerbatimTimestamps() {
       super(new LoaderOptions());
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+    }
+
+    Object construct(Node document) {
+      return constructDocument(document);
     }
   }
 }
