@@ -8,7 +8,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
@@ -44,7 +46,12 @@ final class BodySchemas {
     // vertx-openapi's resolved schemas keep their references, as absolute URIs into the contract.
     JsonObject components = new JsonObject().put("components",
       new JsonObject().put("schemas", contract.getRawContract().getJsonObject("components").getJsonObject("schemas")));
-    SchemaRegistry registry = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder
+    // Not keywords: the document's own key, and vertx-openapi's note in each resolved schema.
+    Dialect dialect = Dialect.builder(Dialects.getOpenApi31())
+      .keyword(new NonValidationKeyword("components"))
+      .keyword(new NonValidationKeyword("__absolute_uri__"))
+      .build();
+    SchemaRegistry registry = SchemaRegistry.withDialect(dialect, builder -> builder
       .schemas(Map.of(CONTRACT_URI, components.encode()))
       .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
     for (Operation operation : contract.operations()) {

@@ -69,13 +69,10 @@ final class ContractViolations {
   }
 
   /**
-   * A body's refusal in networknt's words, for a body vertx-openapi passed: the first error, at its
-   * property. They disagree on formats, and vertx-openapi takes a date-time without an offset.
+   * A body's refusal in networknt's words, for a body vertx-openapi passed: the first of its errors
+   * (at least one), at its property. They disagree on formats, and vertx-openapi takes a date-time without an offset.
    */
   static ApiException fromErrors(List<Error> errors) {
-    if (errors.isEmpty()) {
-      return ApiException.badRequest("The request body does not match the contract.");
-    }
     Error first = errors.get(0);
     String reason = "format".equals(first.getKeyword()) ? formatReason(first) : first.getMessage();
     NodePath at = first.getInstanceLocation();
