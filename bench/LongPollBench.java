@@ -3,6 +3,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -259,7 +260,11 @@ public class LongPollBench {
           .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json")
           .putHeader("Prefer", "return=minimal"))
         .compose(request -> request.send(patch))
-        .compose(response -> response.body().map(body -> response.statusCode()))
+        // The status is all a PATCH's answer is read for (a 204, no body). Vert.x 5.0.7's client can
+        // drop the end of a response that ends before body() is asked for (eclipse-vertx/vert.x#6038,
+        // fixed after 5.0.7 by #6071): 1 PATCH in 5,000 to 15,000 then never completed, though the
+        // service's log shows its 204, sent in 1 ms, under the PATCH's client-request-id.
+        .map(HttpClientResponse::statusCode)
         .onComplete(done -> {
           if (done.succeeded() && done.result() / 100 == 2) {
             patchNanos.add(System.nanoTime() - sentAt);
