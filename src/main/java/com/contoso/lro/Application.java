@@ -23,8 +23,11 @@ public final class Application {
 
   /** The contract, on the classpath inside the jar: the same file the build generated code from. */
   public static final String CONTRACT = "openapi.yaml";
-  /** The base URI that OpenAPIContract.from resolves a contract's references against. */
-  private static final String CONTRACT_BASE_URI = "app://";
+  /**
+   * The base URI that OpenAPIContract.from resolves a contract's references against; its resolved
+   * schemas name their references under it, with a path: app:///#/components/...
+   */
+  public static final String CONTRACT_BASE_URI = "app://";
 
   private Application() {
   }

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.Application;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -35,7 +36,7 @@ final class BodySchemas {
   private static final String MEDIA_TYPE = "application/json";
 
   /** Where vertx-openapi put the contract: the base of the references in its resolved schemas. */
-  private static final String CONTRACT_URI = "app:///";
+  private static final String CONTRACT_URI = Application.CONTRACT_BASE_URI + "/";
 
   private final Map<Operation, Schema> schemas = new IdentityHashMap<>();
   // Decimals as BigDecimal: a huge number would be a double's Infinity, on which the validator's enum check throws.

@@ -87,7 +87,7 @@ final class RequestValidation {
     if (checked.passed() != null) {
       return new RequestParameterImpl(checked.passed());
     }
-    RequestParameter allowed = checks.validateBody(operation.getRequestBody(), VerbatimParameters.body(ctx, operation));
+    RequestParameter allowed = checks.validateBody(operation.getRequestBody(), VerbatimParameters.body(ctx));
     if (checked.errors().isEmpty()) {
       return allowed; // no body, where the contract lets an operation go without one
     }

@@ -2,7 +2,6 @@ package com.contoso.lro.http;
 
 import io.vertx.ext.web.RoutingContext;
 
-import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
@@ -23,9 +22,8 @@ final class VerbatimParameters {
   }
 
   /** The request's body and media type, as vertx-openapi's check of a body reads them. */
-  static ValidatableRequest body(RoutingContext ctx, Operation operation) {
-    return new Request(Map.of(), Map.of(), Map.of(), Map.of(),
-      operation.getRequestBody() == null ? null : new RequestParameterImpl(ctx.body().buffer()),
+  static ValidatableRequest body(RoutingContext ctx) {
+    return new Request(Map.of(), Map.of(), Map.of(), Map.of(), new RequestParameterImpl(ctx.body().buffer()),
       ctx.request().getHeader("Content-Type"));
   }
 
