@@ -19,9 +19,11 @@
 #   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
 #                          WARMUP_ROUND_SECONDS [5] until the rate has risen by 5 % or less from one
 #                          run to the next twice in a row, WARMUP_MAX_ROUNDS [24] at most; the long-poll phase:
-#                          rounds until wake p50 and p99 fall by 20 % or less, LONGPOLL_WARMUP_MAX_ROUNDS
-#                          [8] at most (a fixed WARMUP_SECONDS: one round)
+#                          rounds until wake p50 and p99 fall by 20 % or less twice in a row,
+#                          LONGPOLL_WARMUP_MAX_ROUNDS [8] at most (a fixed WARMUP_SECONDS: one round)
 #   REPEAT [1]             measured runs per phase; the table shows medians and the spread
+#   LONGPOLL_ROUNDS [3]    measured long-poll rounds (each wakes every waiter once); the table shows
+#                          their medians and the spread of their p99
 #   STARTS [5]             restarts timed on the migrated database; the table shows their median
 #   WAITERS [5000]  PATCH_RATE [500]   the long-poll phase: waiters, and PATCHes per second
 #   LIST_SMALL [10000]  LIST_LARGE [1000000]  SELECT_ROWS [100000]   rows seeded
@@ -44,6 +46,7 @@ WARMUP_ROUND_SECONDS=${WARMUP_ROUND_SECONDS:-5}
 WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-24}
 LONGPOLL_WARMUP_MAX_ROUNDS=${LONGPOLL_WARMUP_MAX_ROUNDS:-8}
 REPEAT=${REPEAT:-1}
+LONGPOLL_ROUNDS=${LONGPOLL_ROUNDS:-3}
 STARTS=${STARTS:-5}
 WAITERS=${WAITERS:-5000}
 PATCH_RATE=${PATCH_RATE:-500}
@@ -85,12 +88,12 @@ need() { command -v "$1" >/dev/null 2>&1; }
 # find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
 source "$ROOT/bench/service.sh"
 
-for n in C T REPEAT STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
+for n in C T REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
 ((C >= THREADS)) || die "C ($C) must be at least THREADS ($THREADS): wrk gives each thread a connection at least"
-((REPEAT >= 1 && T >= 1)) || die "REPEAT and T must be at least 1"
+((REPEAT >= 1 && LONGPOLL_ROUNDS >= 1 && T >= 1)) || die "REPEAT, LONGPOLL_ROUNDS and T must be at least 1"
 
 # The phases' names in the table; bench/report.py finds the yardsticks' phases by them.
 export P_INSERT="insert limit (pgbench)" P_CREATES="creates" P_SELECT="select limit (pgbench)" P_READS="reads"
@@ -346,13 +349,15 @@ main() {
 
   # (e)
   phase "long-poll"
-  # auto: warm-up rounds until one runs at the PATCH rate with wake p50 and p99 fallen by 20 % or
-  # less, LONGPOLL_WARMUP_MAX_ROUNDS at most; a fixed WARMUP_SECONDS: one round; 0: none.
+  # auto: warm-up rounds until two in a row run at the PATCH rate with wake p50 and p99 fallen by
+  # 20 % or less, LONGPOLL_WARMUP_MAX_ROUNDS at most; a fixed WARMUP_SECONDS: one round; 0: none.
+  # LONGPOLL_ROUNDS measured rounds, as one round's p99 is one stall's: at 500 PATCHes/s, a stall of
+  # 100 ms anywhere on these shared cores delays the 50 wakes that make a round's p99.
   local warmup_rounds=1 settle=0 warmup
   [[ $WARMUP_SECONDS == auto ]] && { warmup_rounds=$LONGPOLL_WARMUP_MAX_ROUNDS; settle=20; }
   [[ $WARMUP_SECONDS == 0 ]] && warmup_rounds=0
   java -cp "$JAR" bench/LongPollBench.java --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
-    --waiters "$WAITERS" --rounds "$REPEAT" --warmup-rounds "$warmup_rounds" --warmup-settle-percent "$settle" \
+    --waiters "$WAITERS" --rounds "$LONGPOLL_ROUNDS" --warmup-rounds "$warmup_rounds" --warmup-settle-percent "$settle" \
     --wait 60 --patch-rate "$PATCH_RATE" --concurrency "$C" >"$WORK/longpoll.out"
   warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
   local line
