@@ -19,8 +19,8 @@ $(JAR): $(SOURCES)
 ## run: start PostgreSQL when none answers, then the service in the foreground (Ctrl-C stops it)
 run: $(JAR)
 	scripts/dev-postgres.sh
-	scripts/cds-archive.sh || echo "make run: no class-data archive; the service starts without it"
-	LOG_FORMAT=$${LOG_FORMAT:-text} exec java @jvm.options -jar $(JAR)
+	scripts/aot-cache.sh || echo "make run: no AOT cache; the service starts without it"
+	LOG_FORMAT=$${LOG_FORMAT:-text} exec scripts/run-service.sh $(JAR)
 
 ## token: print a token that a development-mode server trusts
 token: $(JAR)

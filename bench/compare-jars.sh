@@ -23,11 +23,11 @@ rate() { wrk -t "$(nproc)" -c "$C" -d "${1}s" --timeout 10s -s "$2" "$3" | awk '
 for jar in "$@"; do
   db="lro_compare_$$"
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" 2>/dev/null
-  # As make bench runs it: jvm.options (but the class-data archive, which belongs to one jar), and
-  # the per-caller throttle raised, as the one bench user stands for many.
+  # As make bench runs it (scripts/run-service.sh: with an AOT cache only where one was made for that
+  # jar), and the per-caller throttle raised, as the one bench user stands for many.
   PGDATABASE=$db HTTP_PORT=$port AUTH_JWKS="$work/jwks.json" AUTH_ISSUER="$issuer" AUTH_AUDIENCE="$audience" \
     THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 \
-    java $(grep -v -e '^#' -e SharedArchiveFile jvm.options) -jar "$jar" >"$work/service.log" 2>&1 &
+    scripts/run-service.sh "$jar" >"$work/service.log" 2>&1 &
   pid=$!
   until curl -fs -m 1 -o /dev/null "http://127.0.0.1:$port/health/ready"; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/service.log" >&2; exit 1; }

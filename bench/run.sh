@@ -282,7 +282,7 @@ main() {
 
   # The generator's banner would land in the table's output: the build talks on stderr.
   make -s package >&2
-  scripts/cds-archive.sh
+  scripts/aot-cache.sh
   java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
     "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" >"$WORK/tokens"
   mapfile -t tokens <"$WORK/tokens"

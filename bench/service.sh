@@ -11,7 +11,8 @@ find_pg_tool() {
 
 SERVICE_PID=""
 
-# Starts the service as production runs it: `java @jvm.options -jar`, default configuration, JSON logs, tokens
+# Starts the service as production runs it (scripts/run-service.sh: Java 25, jvm.options, the AOT
+# cache), default configuration, JSON logs, tokens
 # checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
 start_service() {
   local since
@@ -24,7 +25,7 @@ start_service() {
     ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
     THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 \
-    java @jvm.options -jar "$JAR" >>"$WORK/service.log" 2>&1 &
+    "$ROOT/scripts/run-service.sh" "$JAR" >>"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
     || die "the service did not become ready; see $WORK/service.log"

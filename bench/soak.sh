@@ -2,7 +2,7 @@
 # bench/soak.sh - `make soak`: the service under steady load for a long while, to show that it
 # neither fails nor grows. Not part of `make test` or CI. See "Soak" in README.md.
 #
-# The service runs as in production (`java @jvm.options -jar`, as `make bench` starts it,
+# The service runs as in production (scripts/run-service.sh, as `make bench` starts it,
 # bench/service.sh) on a fresh database. bench/SoakLoad.java sends, at constant rates: creates at
 # half the creates/s that the last `make bench` measured (bench/results/latest.md), reads by id of
 # the operations made, and PATCHes that wake long-pollers holding GETs with Prefer: wait. After a warm-up it takes the
@@ -79,7 +79,7 @@ scripts/dev-postgres.sh --no-create-db
 admin -c "CREATE DATABASE \"$BENCH_DB\""
 DB_CREATED=1
 make -s package >&2
-scripts/cds-archive.sh >&2 || log "no class-data archive; the service starts without it"
+scripts/aot-cache.sh >&2 || log "no AOT cache; the service starts without it"
 java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" "$USER_MAIN" "$USER_WAIT" >"$WORK/tokens"
 head -n 1 "$WORK/tokens" >"$WORK/token"
 tail -n 1 "$WORK/tokens" >"$WORK/token-wait"

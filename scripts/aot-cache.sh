@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# Makes target/lro-service.jsa, the application class-data sharing (AppCDS) archive that jvm.options
-# names. A training run of the jar records the ~7,000 classes that starting and serving load: it
-# starts against a scratch database, creates, reads and lists one operation, and stops on SIGTERM,
-# when the JVM writes the archive. Later starts map those classes from the archive instead of
-# loading, verifying and linking them again.
+# Makes target/lro-service.aot, the jar's AOT cache (JEP 483, 514, 515), which scripts/run-service.sh
+# hands the JVM. A training run of the jar, on the Java and with the jvm.options that production
+# uses, records what starting and serving do: it starts against a scratch database, creates, reads
+# and lists one operation, and stops on SIGTERM, when the JVM writes the cache. Later starts map the
+# ~7,000 classes it loaded already loaded and linked, and begin with its method profiles.
 #
 # Needs the PostgreSQL server that the PG* variables name (make run and make bench start it first).
-# Does nothing when the archive is newer than the jar. A JVM given an archive that does not match its
-# jar warns and starts without it, so a stale archive costs time, never correctness.
+# Does nothing when the cache is newer than the jar and jvm.options.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 jar=target/lro-service.jar
-archive=target/lro-service.jsa
-[[ -f $jar ]] || { echo "cds-archive: $jar is missing: run make package" >&2; exit 1; }
-[[ $archive -nt $jar ]] && exit 0
+cache=target/lro-service.aot
+[[ -f $jar ]] || { echo "aot-cache: $jar is missing: run make package" >&2; exit 1; }
+# A cache records the JVM's options too: one trained under other settings is silently not used.
+[[ $cache -nt $jar && $cache -nt jvm.options ]] && exit 0
+java=$(scripts/service-java.sh)
 
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 unset DATABASE_URL
-database="lro_cds_training_$$"
+database="lro_aot_training_$$"
 port="$(python3 bench/report.py free-port)"
 scratch="$(mktemp -d)"
 pid=""
@@ -31,13 +32,12 @@ trap cleanup EXIT
 psql -q -d postgres -c "CREATE DATABASE $database" >/dev/null
 
 export PGDATABASE="$database" HTTP_PORT="$port" AUTH_DEV_KEY_FILE="$scratch/key.pem"
-rm -f "$archive"
-# -Xshare:auto: the run must not fail where the JDK cannot write an archive; it just makes none.
-java -XX:ArchiveClassesAtExit="$archive" -Xshare:auto -jar "$jar" >"$scratch/log" 2>&1 &
+rm -f "$cache"
+"$java" @jvm.options -XX:AOTCacheOutput="$cache" -jar "$jar" >"$scratch/log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
   curl -fs -m 2 "http://127.0.0.1:$port/health/ready" >/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { cat "$scratch/log" >&2; echo "cds-archive: the training run exited" >&2; exit 1; }
+  kill -0 "$pid" 2>/dev/null || { cat "$scratch/log" >&2; echo "aot-cache: the training run exited" >&2; exit 1; }
   sleep 0.1
 done
 token="$(java -cp "$jar" com.contoso.lro.auth.DevToken)"
@@ -49,5 +49,5 @@ curl -fs -m 10 -o /dev/null -H "Authorization: Bearer $token" "$base?\$top=5"
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
-[[ -f $archive ]] || { cat "$scratch/log" >&2; echo "cds-archive: the JVM wrote no archive" >&2; exit 1; }
-echo "cds-archive: $archive ($(du -m "$archive" | cut -f1) MiB)" >&2
+[[ -f $cache ]] || { cat "$scratch/log" >&2; echo "aot-cache: the JVM wrote no cache" >&2; exit 1; }
+echo "aot-cache: $cache ($(du -m "$cache" | cut -f1) MiB)" >&2
