@@ -34,7 +34,7 @@ public final class Application {
 
   /**
    * The OpenAPI version openapi.yaml is written in; its schemas are JSON Schema 2020-12's (lists of
-   * types, const), as {@link com.contoso.lro.http.BodySchemas} reads them.
+   * types, const), as {@link com.contoso.lro.http.RequestSchemas} reads them.
    */
   private static final OpenAPIVersion CONTRACT_VERSION = OpenAPIVersion.V3_1;
 

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * Describes a body that passed the contract but could not be bound to its model: a value the schema
  * allows that the model's Java type cannot hold. None is known; a date-time without an offset was one
- * until bodies were checked with formats asserted ({@link BodySchemas}).
+ * until bodies were checked with formats asserted ({@link RequestSchemas}).
  */
 final class BodyBindingErrors {
 

@@ -25,8 +25,10 @@ import java.util.Map;
  * Validates each request against its operation in the contract, on the event loop, and hands the
  * validated values on as vertx-web-openapi-router's own validation does. That validation runs
  * through an ordered {@code executeBlocking}: two thread hops per request, and one event loop's
- * requests validated one after another on a worker. The checks are vertx-openapi's own, against the
- * validators {@link CompiledSchemas} made once; none of them blocks. A string parameter's value is
+ * requests validated one after another on a worker. Bodies and string parameters pass by schemas
+ * compiled once ({@link RequestSchemas}); the other checks, and the words of every error, are
+ * vertx-openapi's own, against the validators {@link CompiledSchemas} made once; none of them
+ * blocks. A string parameter's value is
  * checked as the client sent it: vertx-openapi would first read it as JSON (an id "123" would become
  * a number, a quote in a $filter would not parse).
  */
@@ -34,12 +36,12 @@ final class RequestValidation {
 
   private final RequestValidatorImpl checks;
   private final SchemaRepository schemas;
-  private final BodySchemas bodies;
+  private final RequestSchemas compiled;
 
   RequestValidation(Vertx vertx, OpenAPIContract contract) {
     this.checks = new RequestValidatorImpl(vertx, contract);
     this.schemas = contract.getSchemaRepository();
-    this.bodies = new BodySchemas(contract);
+    this.compiled = new RequestSchemas(contract);
   }
 
   /** The handler that validates the requests of one operation. */
@@ -75,7 +77,7 @@ final class RequestValidation {
   }
 
   /**
-   * The body as a JSON tree, once {@link BodySchemas} has passed it. A body refused there goes
+   * The body as a JSON tree, once {@link RequestSchemas} has passed it. A body refused there goes
    * through vertx-openapi's check for the words of its error. Where the two disagree, which they do
    * on formats (vertx-openapi takes a date-time without an offset), the refusal stands.
    */
@@ -83,7 +85,7 @@ final class RequestValidation {
     if (operation.getRequestBody() == null) {
       return new RequestParameterImpl(null);
     }
-    BodySchemas.Checked checked = bodies.check(operation, ctx.body().buffer());
+    RequestSchemas.Checked checked = compiled.check(operation, ctx.body().buffer());
     if (checked.passed() != null) {
       return new RequestParameterImpl(checked.passed());
     }
@@ -94,7 +96,11 @@ final class RequestValidation {
     throw ContractViolations.fromErrors(checked.errors());
   }
 
-  /** vertx-openapi's validateParameter, but a string is checked as it is rather than read as JSON first. */
+  /**
+   * vertx-openapi's validateParameter, but a string is checked as it is rather than read as JSON
+   * first, and by its compiled schema ({@link RequestSchemas}); vertx-openapi's check of a refused
+   * one gives the error's words.
+   */
   private RequestParameter validate(Parameter parameter, String value) {
     if (parameter.getSchemaType() != SchemaType.STRING) {
       return checks.validateParameter(parameter, new RequestParameterImpl(value));
@@ -104,6 +110,9 @@ final class RequestValidation {
         throw ValidatorException.createMissingRequiredParameter(parameter);
       }
       return new RequestParameterImpl(null);
+    }
+    if (compiled.passes(parameter, value)) {
+      return new RequestParameterImpl(value);
     }
     OutputUnit result = schemas.validator(parameter.getSchema()).validate(value);
     try {

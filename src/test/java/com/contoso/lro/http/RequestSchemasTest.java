@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,25 +14,30 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every request body is checked against its operation's schema from the contract, compiled once. */
+/**
+ * Every request body, and every string parameter's value, is checked against its schema from the
+ * contract, compiled once.
+ */
 @ExtendWith(VertxExtension.class)
-class BodySchemasTest {
+class RequestSchemasTest {
 
-  private static BodySchemas bodies;
+  private static RequestSchemas schemas;
   private static Operation create;
   private static Operation update;
+  private static Operation read;
 
   @BeforeAll
-  static void compileTheContractsBodies(Vertx vertx) {
+  static void compileTheContractsSchemas(Vertx vertx) {
     OpenAPIContract contract = await(Application.loadContract(vertx));
-    bodies = new BodySchemas(contract);
+    schemas = new RequestSchemas(contract);
     create = contract.operation("createMyOperation");
     update = contract.operation("updateMyOperation");
+    read = contract.operation("getUserOperation");
   }
 
   @Test
   void a_body_that_passes_is_handed_on_as_the_json_tree_it_was_read_into() {
-    BodySchemas.Checked checked = check(create, "{\"status\": \"running\", \"statusDetail\": null,"
+    RequestSchemas.Checked checked = check(create, "{\"status\": \"running\", \"statusDetail\": null,"
       + " \"lastActionDateTime\": \"2026-11-28T11:15:30+01:00\", \"resourceLocation\": \"https://example.com/a\"}");
 
     assertThat(checked.passed()).isNotNull();
@@ -48,7 +54,7 @@ class BodySchemasTest {
 
   @Test
   void formats_are_asserted_a_date_time_needs_its_offset() {
-    BodySchemas.Checked checked = check(create, "{\"lastActionDateTime\": \"2026-11-28T10:15:30\"}");
+    RequestSchemas.Checked checked = check(create, "{\"lastActionDateTime\": \"2026-11-28T10:15:30\"}");
 
     assertThat(checked.passed()).isNull();
     assertThat(checked.errors()).singleElement().satisfies(error -> {
@@ -65,7 +71,7 @@ class BodySchemasTest {
   @Test
   void a_body_that_is_not_one_json_value_passes_nothing_and_names_no_property() {
     for (String notJson : new String[] {"", "{\"status\": ", "{} {}", "{\"status\": \"running\"} trailing"}) {
-      BodySchemas.Checked checked = check(create, notJson);
+      RequestSchemas.Checked checked = check(create, notJson);
       assertThat(checked.passed()).as(notJson).isNull();
       assertThat(checked.errors()).as(notJson).isEmpty();
     }
@@ -73,13 +79,43 @@ class BodySchemasTest {
 
   @Test
   void a_number_too_large_for_a_double_is_an_error_not_an_exception() {
-    BodySchemas.Checked checked = check(create, "{\"status\": 1e999}");
+    RequestSchemas.Checked checked = check(create, "{\"status\": 1e999}");
 
     assertThat(checked.passed()).isNull();
     assertThat(checked.errors()).isNotEmpty();
   }
 
-  private static BodySchemas.Checked check(Operation operation, String body) {
-    return bodies.check(operation, Buffer.buffer(body));
+  private static RequestSchemas.Checked check(Operation operation, String body) {
+    return schemas.check(operation, Buffer.buffer(body));
+  }
+
+  @Test
+  void a_string_parameter_passes_within_its_schemas_lengths_and_not_outside_them() {
+    Parameter id = parameter(read, "longRunningOperationId"); // minLength 1, maxLength 128
+    Parameter user = parameter(read, "userId"); // maxLength 256
+
+    assertThat(schemas.passes(id, "0f8fad5b-d9cb-469f-a165-70867728950e")).isTrue();
+    assertThat(schemas.passes(id, "x".repeat(128))).isTrue();
+    assertThat(schemas.passes(id, "x".repeat(129))).isFalse();
+    assertThat(schemas.passes(id, "")).isFalse();
+    assertThat(schemas.passes(user, "x".repeat(129))).isTrue();
+  }
+
+  @Test
+  void a_string_parameters_length_counts_characters_not_utf16_units() {
+    // 128 emoji: 256 UTF-16 units, within maxLength 128 as JSON Schema counts.
+    assertThat(schemas.passes(parameter(read, "longRunningOperationId"), "\uD83D\uDE00".repeat(128))).isTrue();
+  }
+
+  @Test
+  void a_header_parameter_is_checked_by_its_own_schema() {
+    Parameter prefer = parameter(read, "Prefer"); // maxLength 256
+
+    assertThat(schemas.passes(prefer, "wait=60")).isTrue();
+    assertThat(schemas.passes(prefer, "wait=" + "9".repeat(252))).isFalse();
+  }
+
+  private static Parameter parameter(Operation operation, String name) {
+    return operation.getParameters().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow();
   }
 }
