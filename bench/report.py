@@ -263,7 +263,8 @@ def table(args):
         f"- machine: {meta['cores']} cores ({meta['cpu']}), {meta['memory']}; load average at start {meta['load']}",
         f"- C = {meta['C']} connections/clients, T = {meta['T']} s per measured run, REPEAT = {meta['REPEAT']}, "
         f"warm-up: {meta['warmup']}",
-        f"- service: `java @jvm.options -jar target/lro-service.jar` ({meta['version']}, commit {meta['commit']}), "
+        f"- service: `scripts/run-service.sh` ({meta['version']}, commit {meta['commit']}; {meta['java']}, `jvm.options`, "
+        f"the AOT cache), "
         f"default configuration but the per-caller throttle (raised: one bench user stands for many), JSON logs, "
         f"AUTH_JWKS (a file), PostgreSQL {meta['pg']} on the same machine",
         f"- long-poll: {meta['waiters']} waiters, Prefer: wait=60, PATCHes paced at {meta['patch_rate']}/s "

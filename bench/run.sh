@@ -401,20 +401,20 @@ print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_
   meta=$(python3 - "$started_at" "$C" "$T" "$REPEAT" "$load" "$header" "$WAITERS" "$PATCH_RATE" \
     "$WARMUP_SECONDS" "$WARMUP_ROUND_SECONDS" "$WARMUP_MAX_ROUNDS" "$LIST_SMALL" "$LIST_LARGE" \
     "$("$PSQL" -X -w -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
-    "$(java -jar "$JAR" --version)" \
+    "$(java -jar "$JAR" --version)" "$("$(scripts/service-java.sh)" -version 2>&1 | head -n 1)" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml openapi.yaml bench 2>/dev/null || echo ', with uncommitted changes')" <<'PY'
 import json, os, sys
 (date, c, t, repeat, load, header, waiters, patch_rate, warm, warm_round, warm_max,
- small, large, pg, version, commit) = sys.argv[1:]
+ small, large, pg, version, java, commit) = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "0")
 warmup = (f"auto: runs of {warm_round} s until the rate has risen by 5 % or less twice in a row, {warm_max} at most; long-polls: rounds "
-          f"until the wake p50 and p99 fall by 20 % or less (per phase, below)"
+          f"until the wake p50 and p99 fall by 20 % or less twice in a row (per phase, below)"
           if warm == "auto" else f"{warm} s per phase")
 print(json.dumps({
     "date": date, "C": c, "T": t, "REPEAT": repeat, "load": load, "header": header,
     "cores": os.cpu_count(), "cpu": cpu, "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
-    "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "commit": commit,
+    "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "java": java, "commit": commit,
     "phases": {
         "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
         "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
