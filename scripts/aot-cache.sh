@@ -3,7 +3,7 @@
 # hands the JVM. A training run of the jar, on the Java and with the jvm.options that production
 # uses, records what starting and serving do: it starts against a scratch database, creates, reads
 # and lists one operation, and stops on SIGTERM, when the JVM writes the cache. Later starts map the
-# ~7,000 classes it loaded already loaded and linked, and begin with its method profiles.
+# ~7,000 classes it loaded, already loaded and linked, and begin with its method profiles.
 #
 # Needs the PostgreSQL server that the PG* variables name (make run and make bench start it first).
 # Does nothing when the cache is newer than the jar and jvm.options.

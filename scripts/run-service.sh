@@ -2,9 +2,9 @@
 # Runs the service as production does:   scripts/run-service.sh [JAR]
 # JAR (default target/lro-service.jar, relative to the repository's root) on Java 25 or later
 # (scripts/service-java.sh), with the JVM settings of jvm.options and the jar's AOT cache (the
-# same path with .aot, made by scripts/aot-cache.sh) when it is newer than the jar and jvm.options. The service's
-# configuration comes from the environment (README.md). The JVM replaces this script: its pid is
-# the service's.
+# same path with .aot, made by scripts/aot-cache.sh) when it is newer than the jar and
+# jvm.options. The service's configuration comes from the environment (README.md). The JVM
+# replaces this script: its pid is the service's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${1:-target/lro-service.jar}

@@ -4,8 +4,10 @@
 # under /usr/lib/jvm. Building and testing need only Java 17 (the jar targets 17).
 set -euo pipefail
 
-feature() { # the feature release of a java binary: 17, 21, 25, ...
-  "$1" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p'
+feature() { # the feature release of a java binary: 17, 21, 25, ...; 0 when it does not say
+  local release
+  release=$("$1" -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')
+  echo "${release:-0}"
 }
 
 candidates=()
@@ -13,7 +15,7 @@ candidates=()
 command -v java >/dev/null && candidates+=("$(command -v java)")
 mapfile -t -O "${#candidates[@]}" candidates < <(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV)
 for java in "${candidates[@]}"; do
-  [[ -x $java ]] && (($(feature "$java" || echo 0) >= 25)) && { echo "$java"; exit 0; }
+  [[ -x $java ]] && (($(feature "$java") >= 25)) && { echo "$java"; exit 0; }
 done
 echo "service-java: the service runs on Java 25 or later, and none was found (JAVA_HOME, PATH," \
   "/usr/lib/jvm): install one, e.g. Debian's openjdk-25-jre-headless or Temurin 25" >&2

@@ -28,9 +28,8 @@ import java.util.Map;
  * requests validated one after another on a worker. Bodies and string parameters pass by schemas
  * compiled once ({@link RequestSchemas}); the other checks, and the words of every error, are
  * vertx-openapi's own, against the validators {@link CompiledSchemas} made once; none of them
- * blocks. A string parameter's value is
- * checked as the client sent it: vertx-openapi would first read it as JSON (an id "123" would become
- * a number, a quote in a $filter would not parse).
+ * blocks. A string parameter's value is checked as the client sent it: vertx-openapi would first
+ * read it as JSON (an id "123" would become a number, a quote in a $filter would not parse).
  */
 final class RequestValidation {
 
