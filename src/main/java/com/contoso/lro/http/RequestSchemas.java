@@ -22,11 +22,13 @@ import io.vertx.openapi.contract.Parameter;
 import io.vertx.json.schema.common.dsl.SchemaType;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The contract's request body schemas and string parameter schemas, each compiled once by networknt's
@@ -60,22 +62,23 @@ final class RequestSchemas {
     SchemaRegistry registry = SchemaRegistry.withDialect(dialect, builder -> builder
       .schemas(Map.of(CONTRACT_URI, components.encode()))
       .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+    // 48 string parameters share 8 schemas (an id, a header's length, ...): each is compiled once.
+    Map<String, Schema> compiled = new HashMap<>();
+    Function<JsonObject, Schema> compile = schema -> compiled.computeIfAbsent(schema.encode(), text -> {
+      Schema made = registry.getSchema(text, InputFormat.JSON);
+      made.initializeValidators();
+      return made;
+    });
     for (Operation operation : contract.operations()) {
       if (operation.getRequestBody() != null) {
-        bodies.put(operation, compile(registry, bodySchema(contract, operation)));
+        bodies.put(operation, compile.apply(bodySchema(contract, operation)));
       }
       for (Parameter parameter : operation.getParameters()) {
         if (parameter.getSchemaType() == SchemaType.STRING) {
-          strings.put(parameter, compile(registry, parameter.getOpenAPIModel().getJsonObject("schema")));
+          strings.put(parameter, compile.apply(parameter.getOpenAPIModel().getJsonObject("schema")));
         }
       }
     }
-  }
-
-  private static Schema compile(SchemaRegistry registry, JsonObject schema) {
-    Schema compiled = registry.getSchema(schema.encode(), InputFormat.JSON);
-    compiled.initializeValidators();
-    return compiled;
   }
 
   /**
