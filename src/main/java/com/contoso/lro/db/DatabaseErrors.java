@@ -21,6 +21,12 @@ public final class DatabaseErrors {
     Set.of("57P01", "57P02", "57P03", "57014", "53000", "53100", "53200", "53300");
   /** How vertx-sql-client fails a request that waited longer than PoolOptions' connection timeout. */
   private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
+  /**
+   * How it fails the statements still queued, unsent, on a session that ended under them (its
+   * pipelining limit had been reached): a bare VertxException, with no cause when the server ended
+   * the session cleanly.
+   */
+  private static final String PENDING_ON_CLOSED_SESSION = "Pending requests failed to be sent due to connection has been closed.";
 
   private DatabaseErrors() {
   }
@@ -33,7 +39,8 @@ public final class DatabaseErrors {
         || cause instanceof DatabaseReadiness.NotReady || cause instanceof DatabaseTimeout.Exceeded) {
         return true;
       }
-      if (cause instanceof VertxException && POOL_WAIT_TIMEOUT.equals(cause.getMessage())) {
+      if (cause instanceof VertxException
+        && (POOL_WAIT_TIMEOUT.equals(cause.getMessage()) || PENDING_ON_CLOSED_SESSION.equals(cause.getMessage()))) {
         return true;
       }
       String state = sqlState(cause);

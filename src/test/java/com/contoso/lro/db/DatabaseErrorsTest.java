@@ -1,0 +1,64 @@
+package com.contoso.lro.db;
+
+import com.contoso.lro.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static com.contoso.lro.TestService.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the PostgreSQL client really fails when the server ends a session, each failure sorted as
+ * unavailable (503), never as a bug (500).
+ */
+@ExtendWith(VertxExtension.class)
+class DatabaseErrorsTest {
+
+  private static TestDatabase database;
+
+  @BeforeAll
+  static void create(Vertx vertx) {
+    database = await(TestDatabase.create(vertx));
+  }
+
+  @AfterAll
+  static void drop() {
+    await(database.drop());
+  }
+
+  @Test
+  void statements_queued_behind_a_running_one_on_a_session_the_server_ends_are_unavailable(Vertx vertx) {
+    // A pipelining limit of 1 keeps the second statement in the client's queue, unsent, when the
+    // session ends: the client fails it with its own message, not with the socket's error.
+    Map<String, String> env = database.env();
+    PgConnectOptions options = new PgConnectOptions().setHost(env.get("PGHOST")).setPort(Integer.parseInt(env.get("PGPORT")))
+      .setUser(env.get("PGUSER")).setPassword(env.get("PGPASSWORD")).setDatabase(env.get("PGDATABASE"))
+      .setPipeliningLimit(1);
+    PgConnection connection = await(PgConnection.connect(vertx, options));
+    Future<?> running = connection.query("SELECT pg_sleep(30)").execute();
+    Future<?> queued = connection.query("SELECT 1").execute();
+
+    await(database.pool().preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(connection.processId())));
+
+    Throwable runningFailure = awaitFailure(running);
+    Throwable queuedFailure = awaitFailure(queued);
+    assertThat(DatabaseErrors.isUnavailable(runningFailure)).as("the running statement: %s", runningFailure).isTrue();
+    assertThat(DatabaseErrors.isUnavailable(queuedFailure)).as("the queued statement: %s", queuedFailure).isTrue();
+  }
+
+  private static Throwable awaitFailure(Future<?> future) {
+    Throwable failure = await(future.transform(outcome -> Future.succeededFuture(outcome.cause())));
+    assertThat(failure).as("the statement's failure on a terminated session").isNotNull();
+    return failure;
+  }
+}
