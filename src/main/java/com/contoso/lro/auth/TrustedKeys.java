@@ -171,12 +171,16 @@ public final class TrustedKeys {
       return vertx.fileSystem().readFile(source);
     }
     HttpClient client = vertx.createHttpClient();
+    // The request's timeout is an idle one, which an endpoint writing a byte now and then never
+    // meets: the whole read has a deadline too, as a refresh that never ends would stop rotation
+    // and hold every token of an unknown key. Closing the client drops what is still coming.
     return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(source)
         .setTimeout(JWKS_TIMEOUT_MILLIS))
       .compose(request -> request.send())
       .compose(response -> response.statusCode() == 200
         ? response.body()
         : Future.failedFuture("GET " + source + " answered " + response.statusCode()))
+      .timeout(JWKS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
       .andThen(done -> client.close());
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +61,19 @@ final class JwksEndpoint {
   /** From now on answers every read this way instead. */
   void answer(Handler<HttpServerRequest> failure) {
     answer = failure;
+  }
+
+  /**
+   * From now on begins every answer and never ends it, writing a byte a second: no idle timeout
+   * ever fires on such a read.
+   */
+  void trickle() {
+    answer = request -> {
+      HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
+      response.write("{\"keys\": [");
+      long timer = vertx.setPeriodic(1_000, tick -> response.write(" "));
+      response.closeHandler(closed -> vertx.cancelTimer(timer));
+    };
   }
 
   /** Stops listening, as a server that is down: connections are refused until {@link #up}. */

@@ -60,6 +60,10 @@ class JwksRefreshTest {
       endpoint.answer(request -> { });
       return Future.succeededFuture();
     }),
+    TRICKLES_ITS_ANSWER(endpoint -> {
+      endpoint.trickle();
+      return Future.succeededFuture();
+    }),
     IS_DOWN(JwksEndpoint::down);
 
     private final Function<JwksEndpoint, Future<Void>> start;
