@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -39,7 +38,7 @@ public final class OperationsHandler implements OperationsApi {
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
-  private final EntityJson entityJson = new EntityJson();
+  private final OperationJson operationJson = new OperationJson();
 
   /** @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout) {
@@ -174,7 +173,7 @@ public final class OperationsHandler implements OperationsApi {
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
     Owner owner = PermissionCheck.owner(ctx);
     databaseTimeout.bound(service.list(owner, request))
-      .map(page -> collection(ctx, owner, page, select).encode())
+      .map(page -> collection(ctx, owner, page, select))
       .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
       .onFailure(ctx::fail);
   }
@@ -278,17 +277,17 @@ public final class OperationsHandler implements OperationsApi {
   private Buffer entity(RoutingContext ctx, Operation operation, List<String> select) {
     String context = links.operationEntityContext(ctx, operation.ownerId());
     if (select.isEmpty()) {
-      return entityJson.write(context, model(operation));
+      return operationJson.entity(context, model(operation));
     }
     return new JsonObject().put("@odata.context", context).mergeIn(item(operation, select)).toBuffer();
   }
 
-  private JsonObject collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
-    JsonObject collection = new JsonObject().put("@odata.context", links.operationsContext(ctx, owner.id()));
-    page.count().ifPresent(count -> collection.put("@odata.count", count));
-    collection.put("value", new JsonArray(page.items().stream().map(operation -> item(operation, select)).toList()));
-    page.nextPageToken().ifPresent(token -> collection.put("@odata.nextLink", links.nextPage(ctx, token)));
-    return collection;
+  private Buffer collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
+    List<?> items = select.isEmpty()
+      ? page.items().stream().map(OperationsHandler::model).toList()
+      : page.items().stream().map(operation -> item(operation, select).getMap()).toList();
+    return operationJson.collection(links.operationsContext(ctx, owner.id()), page.count().orElse(null), items,
+      page.nextPageToken().map(token -> links.nextPage(ctx, token)).orElse(null));
   }
 
   /** The entity through the generated model, cut to $select (id always stays), as Graph does. */

@@ -1,0 +1,72 @@
+package com.contoso.lro.operations;
+
+import com.contoso.lro.contract.model.LongRunningOperation;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.jackson.DatabindCodec;
+
+import java.util.List;
+
+/**
+ * Operations as response bodies, written by Jackson straight to bytes: one entity, its
+ * {@code @odata.context} first as OData's JSON format asks, then the generated model's properties
+ * in the model's order; or a collection page. Through a JsonObject, each model was turned into a
+ * map and the map encoded again: a tenth of a read's CPU time, and for a list page of 100, 100 maps.
+ */
+final class OperationJson {
+
+  @JsonPropertyOrder({"@odata.context"})
+  private record Entity(@JsonProperty("@odata.context") String context, @JsonUnwrapped LongRunningOperation item) {
+  }
+
+  /**
+   * A page of a collection, in the order Graph writes it; count and nextLink only when there are.
+   *
+   * @param value models, or the maps of items cut to $select
+   */
+  @JsonPropertyOrder({"@odata.context", "@odata.count", "value", "@odata.nextLink"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  private record Collection(@JsonProperty("@odata.context") String context, @JsonProperty("@odata.count") Long count,
+                            @JsonProperty("value") List<?> value, @JsonProperty("@odata.nextLink") String nextLink) {
+  }
+
+  /** The model's own @odata.context is for items in a collection, which have none. */
+  @JsonIgnoreProperties("@odata.context")
+  private interface WithoutItsOwnContext {
+  }
+
+  private final ObjectWriter entityWriter;
+  private final ObjectWriter collectionWriter;
+
+  /** Made once the service's Jackson mapper is configured (JsonMapping), whose settings it copies. */
+  OperationJson() {
+    ObjectMapper mapper = DatabindCodec.mapper().copy().addMixIn(LongRunningOperation.class, WithoutItsOwnContext.class);
+    this.entityWriter = mapper.writerFor(Entity.class);
+    this.collectionWriter = mapper.writerFor(Collection.class);
+  }
+
+  Buffer entity(String context, LongRunningOperation item) {
+    return write(entityWriter, new Entity(context, item));
+  }
+
+  /** {@code count} and {@code nextLink} may be null: they are then left out. */
+  Buffer collection(String context, Long count, List<?> items, String nextLink) {
+    return write(collectionWriter, new Collection(context, count, items, nextLink));
+  }
+
+  private static Buffer write(ObjectWriter writer, Object body) {
+    try {
+      return Buffer.buffer(writer.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new EncodeException("Failed to encode operations: " + e.getMessage(), e);
+    }
+  }
+}
