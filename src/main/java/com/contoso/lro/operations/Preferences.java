@@ -19,6 +19,10 @@ final class Preferences {
    * one, and for {@code wait=0}, which asks for no wait at all.
    */
   static OptionalInt waitSeconds(String prefer) {
+    if (prefer == null) {
+      // Most reads: building the empty stream's pipeline was 1.6 % of a read's samples.
+      return OptionalInt.empty();
+    }
     return preferences(prefer)
       .filter(preference -> preference.matches("wait=\\d{1,9}"))
       .mapToInt(preference -> Math.min(MAX_WAIT_SECONDS, Integer.parseInt(preference.substring(5))))
