@@ -174,7 +174,7 @@ def table(args):
         return statistics.median(values) if values else None
 
     lines = []
-    header = ["phase", "requests/s", "p50 ms", "p99 ms", "errors", "ratio to pgbench", "spread of requests/s (long-polls: of p99)", "warm-up"]
+    header = ["phase", "requests/s", "p50 ms", "p99 ms", "errors", "ratio to pgbench", "spread of requests/s; of p99 (long-polls: of p99)", "warm-up"]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join("---" for _ in header) + "|")
     order = []
@@ -198,7 +198,9 @@ def table(args):
             fmt(sum(x.get("errors", 0) for x in runs)),
             ratio,
             # A long-poll round runs at a set PATCH rate: what moves from round to round is its p99.
-            spread_ms([x["p99_ms"] for x in runs]) if first.get("kind") == "longpoll" else spread([x["rate"] for x in runs]),
+            spread_ms([x["p99_ms"] for x in runs]) if first.get("kind") == "longpoll"
+            else "; ".join(filter(None, [spread([x["rate"] for x in runs]),
+                                         spread_ms([x["p99_ms"] for x in runs]) if len(runs) > 1 else None])),
             first.get("warmup", "—"),
         ]) + " |")
 
