@@ -155,7 +155,7 @@ stop_floor() {
 
 # VmRSS and VmHWM of the service every half second, with the phase running, to target/bench/memory.log.
 start_sampler() {
-  echo "start" >"$WORK/phase"
+  phase_name "start"
   (
     while kill -0 "$SERVICE_PID" 2>/dev/null; do
       printf '%s\t%s\t%s\t%s\n' "$(date +%s.%N | cut -c1-14)" "$(<"$WORK/phase")" \
@@ -167,7 +167,10 @@ start_sampler() {
   SAMPLER_PID=$!
 }
 
-phase() { echo "$1" >"$WORK/phase"; log "== $1"; }
+# The phase's name for the sampler, replaced whole: a write in place, caught between truncating and
+# writing, gave a sample with no phase.
+phase_name() { echo "$1" >"$WORK/phase.new" && mv -f "$WORK/phase.new" "$WORK/phase"; }
+phase() { phase_name "$1"; log "== $1"; }
 
 cleanup() {
   local status=$?
