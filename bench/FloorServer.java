@@ -22,9 +22,10 @@ import java.util.UUID;
 
 /**
  * The floor of `make bench`: the same HTTP requests and the same two SQL statements as the
- * service's creates and reads, on the same Vert.x HTTP server and pipelined PostgreSQL client, with nothing
- * else. No router, contract validation, token check, permission, logging or metrics: a create
- * parses the body, inserts, and answers the row as JSON; a read selects by key and answers it.
+ * service's creates and reads, on the same Vert.x HTTP server and pipelined PostgreSQL client,
+ * with nothing else. No router, contract validation, token check, permission, logging or metrics:
+ * a create parses the body, inserts, and answers the row as JSON; a read selects by key and
+ * answers it.
  * What this reaches against pgbench on the same machine bounds what any Vert.x service can.
  *
  * <pre>java -cp target/lro-service.jar bench/FloorServer.java PORT OWNER_ID   (PG* from the environment)</pre>
