@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import org.openapitools.jackson.nullable.JsonNullable;
 
-import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -126,7 +125,7 @@ public final class OperationService {
       lastAction,
       status(body.getStatus()),
       body.getStatusDetail(),
-      body.getResourceLocation() == null ? null : body.getResourceLocation().toString(),
+      body.getResourceLocation(),
       1);
     if (request.idempotencyKey().isEmpty()) {
       return store.insert(operation).onSuccess(inserted -> metrics.created())
@@ -210,13 +209,10 @@ public final class OperationService {
     if (body.getLastActionDateTime() != null) {
       return readOnly("lastActionDateTime");
     }
-    JsonNullable<URI> location = body.getResourceLocation_JsonNullable();
     OperationChanges changes = new OperationChanges(
       Optional.ofNullable(body.getStatus()).map(OperationService::status),
       body.getStatusDetail_JsonNullable(),
-      location.isPresent()
-        ? JsonNullable.of(location.get() == null ? null : location.get().toString())
-        : JsonNullable.undefined(),
+      body.getResourceLocation_JsonNullable(),
       now());
     Long[] versions = ifMatch.map(Precondition::versionsOrNull).orElse(null);
     return store.update(owner.id(), id, changes, versions).compose(updated -> {

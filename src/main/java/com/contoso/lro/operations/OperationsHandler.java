@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -307,7 +306,7 @@ public final class OperationsHandler implements OperationsApi {
       .lastActionDateTime(operation.lastActionDateTime())
       .status(operation.status())
       .statusDetail(operation.statusDetail())
-      .resourceLocation(operation.resourceLocation() == null ? null : URI.create(operation.resourceLocation()));
+      .resourceLocation(operation.resourceLocation());
   }
 
   /**
