@@ -149,6 +149,16 @@ def spread_ms(values):
     return f"p99 {min(values):,.1f}–{max(values):,.1f} ms" if len(values) > 1 else "—"
 
 
+def spread_of(runs):
+    """A phase's spread over its runs: of requests/s and of p99; a long-poll round runs at a set
+    PATCH rate, so of its p99 only."""
+    p99 = spread_ms([x["p99_ms"] for x in runs])
+    if runs[0].get("kind") == "longpoll":
+        return p99
+    rate = spread([x["rate"] for x in runs])
+    return rate if len(runs) < 2 else f"{rate}; {p99}"
+
+
 def memory_lines(path):
     """The largest VmRSS seen in each phase, in the order the phases ran."""
     largest = {}
@@ -197,10 +207,7 @@ def table(args):
             fmt(median_of(phase, "p99_ms"), 2),
             fmt(sum(x.get("errors", 0) for x in runs)),
             ratio,
-            # A long-poll round runs at a set PATCH rate: what moves from round to round is its p99.
-            spread_ms([x["p99_ms"] for x in runs]) if first.get("kind") == "longpoll"
-            else "; ".join(filter(None, [spread([x["rate"] for x in runs]),
-                                         spread_ms([x["p99_ms"] for x in runs]) if len(runs) > 1 else None])),
+            spread_of(runs),
             first.get("warmup", "—"),
         ]) + " |")
 

@@ -19,14 +19,15 @@ public final class DatabaseErrors {
    */
   private static final Set<String> TRANSIENT_STATES =
     Set.of("57P01", "57P02", "57P03", "57014", "53000", "53100", "53200", "53300");
-  /** How vertx-sql-client fails a request that waited longer than PoolOptions' connection timeout. */
-  private static final String POOL_WAIT_TIMEOUT = "Timeout waiting for connection";
   /**
-   * How it fails the statements still queued, unsent, on a session that ended under them (its
-   * pipelining limit had been reached): a bare VertxException, with no cause when the server ended
-   * the session cleanly.
+   * The messages of the bare VertxExceptions by which vertx-sql-client fails a statement that never
+   * reached the server: one that waited longer than PoolOptions' connection timeout, and one still
+   * queued, unsent, on a session that ended under it (its pipelining limit had been reached; no
+   * cause when the server ended the session cleanly).
    */
-  private static final String PENDING_ON_CLOSED_SESSION = "Pending requests failed to be sent due to connection has been closed.";
+  private static final Set<String> UNSENT_MESSAGES = Set.of(
+    "Timeout waiting for connection",
+    "Pending requests failed to be sent due to connection has been closed.");
 
   private DatabaseErrors() {
   }
@@ -39,8 +40,7 @@ public final class DatabaseErrors {
         || cause instanceof DatabaseReadiness.NotReady || cause instanceof DatabaseTimeout.Exceeded) {
         return true;
       }
-      if (cause instanceof VertxException
-        && (POOL_WAIT_TIMEOUT.equals(cause.getMessage()) || PENDING_ON_CLOSED_SESSION.equals(cause.getMessage()))) {
+      if (cause instanceof VertxException && cause.getMessage() != null && UNSENT_MESSAGES.contains(cause.getMessage())) {
         return true;
       }
       String state = sqlState(cause);

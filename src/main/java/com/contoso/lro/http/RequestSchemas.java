@@ -31,11 +31,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The contract's request body schemas and string parameter schemas, each compiled once by networknt's
- * json-schema-validator, with {@code format} asserted. vertx-openapi's check interprets a schema anew
- * for every value (about a third of a create's CPU time for its body; for a read's id, 2 us against
- * 0.2 us compiled), so these answer whether a value passes; vertx-openapi's check runs only on a value refused
- * here, for the words of its error ({@link RequestValidation}).
+ * The contract's request body schemas and string parameter schemas, each compiled once by
+ * networknt's json-schema-validator, with {@code format} asserted. vertx-openapi's check interprets a
+ * schema anew for every value (about a third of a create's CPU time for its body; for a read's id,
+ * 2 us against 0.2 us compiled), so these answer whether a value passes; vertx-openapi's check runs
+ * only on a value refused here, for the words of its error ({@link RequestValidation}).
  */
 final class RequestSchemas {
 
