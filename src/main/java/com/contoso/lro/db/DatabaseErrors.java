@@ -57,6 +57,15 @@ public final class DatabaseErrors {
     return state != null && state.startsWith("22");
   }
 
+  /**
+   * A statement refused for what one of its rows holds: a data exception (class 22) or a constraint
+   * (class 23). Written alone, each other row would have been taken.
+   */
+  public static boolean isRowsFault(Throwable failure) {
+    String state = sqlState(failure);
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
   private static String sqlState(Throwable failure) {
     return failure instanceof PgException pg ? pg.getSqlState() : null;
   }

@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
+import com.contoso.lro.db.DatabaseErrors;
 import com.contoso.lro.operations.query.FilterParser;
 import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
@@ -32,6 +33,24 @@ public final class OperationStore {
   // INSERT and SELECT_ONE are package-visible so that BenchStatementsTest can hold `make bench`'s
   // pgbench scripts to them: the limits it measures must be those of the statements served here.
   static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
+
+  /**
+   * Creates that arrive together, in one statement and so one commit ({@link CommitGroups}): the
+   * same row as INSERT's, each column's values an array, in the same order.
+   */
+  static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
+    + "SELECT o, i, c, l, s, d, r, 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], "
+    + "$5::text[], $6::text[], $7::text[]) AS t(o, i, c, l, s, d, r)";
+
+  /** Rows of one INSERT_MANY at most: a bound on one statement's arrays and on a group's latency. */
+  private static final int MAX_GROUP = 64;
+  /**
+   * Inserts in flight at once from one verticle, past which creates wait to go in a group: one
+   * committing while the next is sent. Measured (wrk C=32, 2 cores, creates/s, two rounds): 1 in
+   * flight 9,916 and 9,563, its cores idle a fifth of the time waiting on commits; 2 10,954 and
+   * 10,766; 4 8,186 and 8,259 (smaller groups); every create alone 6,498 and 5,560.
+   */
+  private static final int INSERTS_IN_FLIGHT = 2;
 
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
 
@@ -107,7 +126,7 @@ public final class OperationStore {
     "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
   private final SqlClient database;
-  private final PreparedQuery<RowSet<Row>> insert;
+  private final CommitGroups<Operation> inserts;
   private final PreparedQuery<RowSet<Row>> insertAnswering;
   private final PreparedQuery<RowSet<Row>> selectOne;
   private final PreparedQuery<RowSet<Row>> update;
@@ -119,7 +138,10 @@ public final class OperationStore {
   /** @param database a client whose every statement runs in a transaction of its own */
   public OperationStore(SqlClient database) {
     this.database = database;
-    this.insert = database.preparedQuery(INSERT);
+    PreparedQuery<RowSet<Row>> insert = database.preparedQuery(INSERT);
+    PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(INSERT_MANY);
+    this.inserts = new CommitGroups<>(INSERTS_IN_FLIGHT, MAX_GROUP, operation -> insert.execute(row(operation)),
+      operations -> insertMany.execute(columns(operations)), DatabaseErrors::isRowsFault);
     this.insertAnswering = database.preparedQuery(INSERT_ANSWERING);
     this.selectOne = database.preparedQuery(SELECT_ONE);
     this.update = database.preparedQuery(UPDATE);
@@ -129,9 +151,9 @@ public final class OperationStore {
     this.releaseKey = database.preparedQuery(RELEASE_KEY);
   }
 
-  /** Completes once the row is committed: each statement runs in a transaction of its own. */
+  /** Completes once the row is committed, alone or with the creates that came with it. */
   Future<Operation> insert(Operation operation) {
-    return insert.execute(row(operation)).map(operation);
+    return inserts.write(operation).map(operation);
   }
 
   /** The claim's time when this create now holds the key, or empty when another request does or did. */
@@ -182,6 +204,28 @@ public final class OperationStore {
       operation.statusDetail(),
       operation.resourceLocation()
     });
+  }
+
+  private static Tuple columns(List<Operation> operations) {
+    int rows = operations.size();
+    String[] owners = new String[rows];
+    String[] ids = new String[rows];
+    OffsetDateTime[] created = new OffsetDateTime[rows];
+    OffsetDateTime[] lastAction = new OffsetDateTime[rows];
+    String[] statuses = new String[rows];
+    String[] details = new String[rows];
+    String[] locations = new String[rows];
+    for (int i = 0; i < rows; i++) {
+      Operation operation = operations.get(i);
+      owners[i] = operation.ownerId();
+      ids[i] = operation.id();
+      created[i] = operation.createdDateTime();
+      lastAction[i] = operation.lastActionDateTime();
+      statuses[i] = operation.status().getValue();
+      details[i] = operation.statusDetail();
+      locations[i] = operation.resourceLocation();
+    }
+    return Tuple.from(new Object[] {owners, ids, created, lastAction, statuses, details, locations});
   }
 
   Future<Optional<Operation>> find(String ownerId, String id) {
