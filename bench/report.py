@@ -118,6 +118,27 @@ def wrk(args):
     sys.exit(f"bench: no WRKJSON line in {args.stdout}")
 
 
+def cpu(args):
+    """Where one measured run's CPU went, from its two cpu_ticks lines (bench/run.sh): µs of CPU per
+    request of the server, PostgreSQL and the load generator, and the machine's idle share; null
+    when the run was too short for a window."""
+    lines = [line.split() for line in open(args.ticks) if line.strip()]
+    if len(lines) < 2 or args.rate <= 0:
+        print("null")
+        return
+    (t0, *a), (t1, *b) = lines[0], lines[1]
+    ticks = [int(y) - int(x) for x, y in zip(a, b)]
+    server, postgres, load, idle, total = ticks
+    requests = args.rate * (float(t1) - float(t0))
+    per_request = 1e6 / os.sysconf("SC_CLK_TCK") / requests
+    print(json.dumps({
+        "server_us": server * per_request if server else None,
+        "postgres_us": postgres * per_request,
+        "load_us": load * per_request,
+        "idle_percent": 100 * idle / total if total else None,
+    }))
+
+
 def rate(args):
     print(json.loads(args.json)["rate"])
 
@@ -211,6 +232,26 @@ def table(args):
             first.get("warmup", "—"),
         ]) + " |")
 
+    # Where the CPU went: the medians of each phase's measured runs.
+    cpu_lines = ["| phase | server | PostgreSQL | load generator | all three | machine idle |", "|---|---|---|---|---|---|"]
+    for phase in order:
+        runs = [r["cpu"] for r in by_phase[phase] if r.get("cpu")]
+        if not runs:
+            continue
+
+        def cpu_median(key):
+            values = [r[key] for r in runs if r.get(key) is not None]
+            return statistics.median(values) if values else None
+
+        parts = [cpu_median(key) for key in ("server_us", "postgres_us", "load_us")]
+        idle = cpu_median("idle_percent")
+        cpu_lines.append("| " + " | ".join([
+            phase,
+            *("—" if v is None else f"{v:.1f} µs" for v in parts),
+            f"{sum(v for v in parts if v is not None):.1f} µs",
+            "—" if idle is None else f"{idle:.0f} %",
+        ]) + " |")
+
     process = [r for r in rows if r.get("kind") == "process"]
     proc_lines = ["| measure | value | spread |", "|---|---|---|"]
     seen = []
@@ -289,6 +330,17 @@ def table(args):
         "",
         *lines,
         "",
+        "## Where the CPU goes",
+        "",
+        "µs of CPU (user and system, any core) per request, over the middle of each measured run "
+        "(from a second after it starts to a second before it ends), medians of the runs: the server "
+        "under load (the service, or the floor), PostgreSQL's processes, and the load generator (wrk or "
+        "pgbench); and the share of the machine's CPU time left idle. The cores are shared by all three, "
+        "so a phase's requests/s is about the cores' busy time divided by its all-three figure: "
+        "a ratio to a pgbench limit of 0.7 needs the all-three figure at most that limit's ÷ 0.7.",
+        "",
+        *cpu_lines,
+        "",
         "## The process",
         "",
         *proc_lines,
@@ -333,6 +385,10 @@ def main():
     p = sub.add_parser("wrk")
     p.add_argument("--stdout", required=True)
     p.set_defaults(run=wrk)
+    p = sub.add_parser("cpu")
+    p.add_argument("--ticks", required=True)
+    p.add_argument("--rate", type=float, required=True)
+    p.set_defaults(run=cpu)
     p = sub.add_parser("rate")
     p.add_argument("json")
     p.set_defaults(run=rate)

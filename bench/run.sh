@@ -223,13 +223,39 @@ run_once() { # kind seconds args...
   esac
 }
 
-# Warm-up, then REPEAT (or RUNS) measured runs of T seconds, each recorded. $1 = the phase's name in
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# One line: the time, then clock ticks of CPU (user + system) used so far by the server under load
+# (SERVER_PID, when set), by PostgreSQL's processes, by the load generator (wrk, pgbench), and the
+# machine's idle and total ticks (/proc/stat).
+cpu_ticks() {
+  local server=0 postgres=0 load=0 pid
+  [[ -n ${SERVER_PID:-} ]] && server=$(proc_ticks "$SERVER_PID")
+  for pid in $(pgrep -x postgres); do postgres=$((postgres + $(proc_ticks "$pid"))); done
+  for pid in $(pgrep -x wrk; pgrep -x pgbench); do load=$((load + $(proc_ticks "$pid"))); done
+  echo "$(date +%s.%N) $server $postgres $load $(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)"
+}
+
+# Two cpu_ticks lines to target/bench/cpu.ticks, a second after a run of $1 seconds starts and a
+# second before it ends: the middle of the run, without connecting or closing (pgbench's sessions
+# end with it, and their ticks with them).
+cpu_window() {
+  local seconds=$1
+  : >"$WORK/cpu.ticks"
+  ((seconds >= 4)) || return 0
+  sleep 1
+  cpu_ticks >>"$WORK/cpu.ticks"
+  sleep $((seconds - 2))
+  cpu_ticks >>"$WORK/cpu.ticks"
+}
+
+# Warm-up, then REPEAT (or RUNS) measured runs of T seconds, each recorded with where its CPU went. $1 = the phase's name in
 # the table, $2 = the name of its pgbench limit (or ""), then run_once's arguments.
 measure() {
   local name=$1 limit=$2 kind=$3
   shift 3
   phase "$name"
-  local warmup previous="" current json rounds=0 flat=0
+  local warmup previous="" current json cpu rounds=0 flat=0
   if [[ $WARMUP_SECONDS == auto ]]; then
     # One flat run is not enough: with jvm.options' later C2, a run that rose 5 % or less was once
     # followed by one 20 % faster.
@@ -255,9 +281,13 @@ measure() {
   log "   warm-up used: $warmup"
   local run
   for ((run = 1; run <= ${RUNS:-$REPEAT}; run++)); do
+    cpu_window "$T" &
+    local window=$!
     json=$(run_once "$kind" "$T" "$@")
-    log "   run $run: $json"
-    record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\"}"
+    wait "$window"
+    cpu=$(python3 bench/report.py cpu --ticks "$WORK/cpu.ticks" --rate "$(python3 bench/report.py rate "$json")")
+    log "   run $run: $json; CPU: $cpu"
+    record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\", \"cpu\": $cpu}"
   done
 }
 
@@ -317,12 +347,12 @@ main() {
     -D owner_id="$OWNER_INSERT" -D created_date_time="$created" -D last_action_date_time="$created" \
     -D status=running -D status_detail="Resetting the password" \
     -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
-  BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
+  SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
   local floor_base=""
   if [[ $FLOOR == 1 ]]; then
     start_floor
     floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
-    BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
+    SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
   fi
 
   # (c)
@@ -332,9 +362,9 @@ main() {
   psql_db -c "VACUUM ANALYZE operations"
   measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
     -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
-  BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
+  SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
   if [[ $FLOOR == 1 ]]; then
-    BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
+    SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
     stop_floor
   fi
 
@@ -350,9 +380,9 @@ main() {
   page100=$(python3 bench/report.py follow --url "$base" --token "$token_1m" --pages 99)
   # Their yardsticks compare p99s, which one stall of these shared cores moves by a fifth: the
   # medians of LIST_REPEAT runs are compared.
-  RUNS=$LIST_REPEAT BENCH_TOKEN=$token_10k measure "$P_LIST_SMALL" "" wrk -s bench/lua/get.lua "$base"
-  RUNS=$LIST_REPEAT BENCH_TOKEN=$token_1m measure "$P_LIST_LARGE" "" wrk -s bench/lua/get.lua "$base"
-  RUNS=$LIST_REPEAT BENCH_TOKEN=$token_1m measure "$P_PAGE100" "" wrk -s bench/lua/get.lua "$page100"
+  RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_10k measure "$P_LIST_SMALL" "" wrk -s bench/lua/get.lua "$base"
+  RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_1m measure "$P_LIST_LARGE" "" wrk -s bench/lua/get.lua "$base"
+  RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_1m measure "$P_PAGE100" "" wrk -s bench/lua/get.lua "$page100"
 
   # (e)
   phase "long-poll"
