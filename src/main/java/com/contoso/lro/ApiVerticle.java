@@ -100,7 +100,8 @@ public final class ApiVerticle extends VerticleBase {
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
     // Asked for only once the gate below has let a request through, when start-up has read the key.
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
-    OperationService service = new OperationService(new OperationStore(database), pageTokens, Clock.systemUTC(),
+    OperationStore store = new OperationStore(database, context, config.database().timeout());
+    OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
       new DatabaseTimeout(config.database().timeout()));

@@ -58,12 +58,14 @@ public final class DatabaseErrors {
   }
 
   /**
-   * A statement refused for what one of its rows holds: a data exception (class 22) or a constraint
-   * (class 23). Written alone, each other row would have been taken.
+   * A statement of many rows that failed for its rows, which each written alone would not all
+   * have: one refused for what it holds (class 22, data; class 23, a constraint such as an id the
+   * user already has), or a deadlock (40P01) with another statement writing the same rows in
+   * another order.
    */
-  public static boolean isRowsFault(Throwable failure) {
+  public static boolean isRowLevel(Throwable failure) {
     String state = sqlState(failure);
-    return state != null && (state.startsWith("22") || state.startsWith("23"));
+    return isRefusedValue(failure) || state != null && (state.startsWith("23") || state.equals("40P01"));
   }
 
   private static String sqlState(Throwable failure) {

@@ -31,7 +31,7 @@ public final class DatabaseTimeout {
   /** The database did not answer within DB_TIMEOUT_SECONDS. */
   public static final class Exceeded extends RuntimeException {
 
-    Exceeded(Duration limit) {
+    public Exceeded(Duration limit) {
       super("the database did not answer within " + limit.toSeconds() + " s", null, false, false);
     }
   }

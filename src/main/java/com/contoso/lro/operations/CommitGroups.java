@@ -1,8 +1,12 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.db.DatabaseTimeout;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,43 +22,54 @@ import java.util.function.Predicate;
  * n costs far less than n alone. No write waits on a timer: at low load every write goes alone.
  *
  * <p>Each write completes only once its own row is committed, as a write alone does. A group that
- * fails for a row's own fault ({@code rowsFault}: a constraint, bad data) is written again row by
- * row, so that the failure is that row's request's alone; any other failure (the connection, a
- * timeout) is every row's, as it would have been for each alone.
+ * fails for its rows ({@code retryAlone}: a row's constraint or data, or a deadlock with another
+ * group) is written again row by row, holding its place in flight, so that a row's failure is its
+ * own request's alone; any other failure (the connection, a timeout) is every row's.
  *
- * <p>Confined to one event loop, that of the verticle that owns it.
+ * <p>A write that has waited {@code maxWait} (DB_TIMEOUT_SECONDS) leaves unsent, failed with
+ * {@link DatabaseTimeout.Exceeded}: its request has been answered 503 by then, and a client that
+ * retried must not find the first attempt stored after all. So the rows waiting are those of the
+ * last {@code maxWait} at most, however long the statements in flight hang.
+ *
+ * <p>Confined to one event loop, {@code context}'s, on which writes complete: a later step such as
+ * DatabaseTimeout's timer then runs on that loop too.
  */
-final class CommitGroups<T> {
+public final class CommitGroups<T> {
 
-  private record Waiting<T>(T row, Promise<Void> committed) {
+  private record Waiting<T>(T row, Promise<Void> committed, long since) {
   }
 
+  private final ContextInternal context;
+  private final Duration maxWait;
   private final int maxInFlight;
   private final int maxGroup;
   private final Function<T, Future<?>> writeOne;
   private final Function<List<T>, Future<?>> writeMany;
-  private final Predicate<Throwable> rowsFault;
+  private final Predicate<Throwable> retryAlone;
   private final ArrayDeque<Waiting<T>> waiting = new ArrayDeque<>();
   private int inFlight;
 
-  CommitGroups(int maxInFlight, int maxGroup, Function<T, Future<?>> writeOne, Function<List<T>, Future<?>> writeMany,
-               Predicate<Throwable> rowsFault) {
+  public CommitGroups(Context context, Duration maxWait, int maxInFlight, int maxGroup, Function<T, Future<?>> writeOne,
+                      Function<List<T>, Future<?>> writeMany, Predicate<Throwable> retryAlone) {
+    this.context = (ContextInternal) context;
+    this.maxWait = maxWait;
     this.maxInFlight = maxInFlight;
     this.maxGroup = maxGroup;
     this.writeOne = writeOne;
     this.writeMany = writeMany;
-    this.rowsFault = rowsFault;
+    this.retryAlone = retryAlone;
   }
 
-  /** Completes once this row is committed. */
-  Future<Void> write(T row) {
-    Promise<Void> committed = Promise.promise();
-    waiting.add(new Waiting<>(row, committed));
+  /** Completes, on this group's event loop, once this row is committed. */
+  public Future<Void> write(T row) {
+    Promise<Void> committed = context.promise();
+    waiting.add(new Waiting<>(row, committed, System.nanoTime()));
     sendWaiting();
     return committed.future();
   }
 
   private void sendWaiting() {
+    dropExpired();
     while (inFlight < maxInFlight && !waiting.isEmpty()) {
       List<Waiting<T>> group = new ArrayList<>(Math.min(waiting.size(), maxGroup));
       while (group.size() < maxGroup && !waiting.isEmpty()) {
@@ -68,19 +83,32 @@ final class CommitGroups<T> {
     }
   }
 
+  private void dropExpired() {
+    long now = System.nanoTime();
+    while (!waiting.isEmpty() && now - waiting.peek().since() >= maxWait.toNanos()) {
+      waiting.poll().committed().fail(new DatabaseTimeout.Exceeded(maxWait));
+    }
+  }
+
   private Future<?> send(List<Waiting<T>> group) {
     if (group.size() == 1) {
-      Waiting<T> alone = group.get(0);
-      return writeOne.apply(alone.row()).<Void>mapEmpty().onComplete(alone.committed());
+      return writeAlone(group.get(0));
     }
     return writeMany.apply(group.stream().map(Waiting::row).toList())
-      .onSuccess(written -> group.forEach(each -> each.committed().complete()))
-      .onFailure(failure -> {
-        if (rowsFault.test(failure)) {
-          group.forEach(each -> writeOne.apply(each.row()).<Void>mapEmpty().onComplete(each.committed()));
-        } else {
-          group.forEach(each -> each.committed().fail(failure));
+      .transform(written -> {
+        if (written.succeeded()) {
+          group.forEach(each -> each.committed().complete());
+          return Future.succeededFuture();
         }
+        if (retryAlone.test(written.cause())) {
+          return Future.join(group.stream().map(this::writeAlone).toList());
+        }
+        group.forEach(each -> each.committed().fail(written.cause()));
+        return Future.succeededFuture();
       });
+  }
+
+  private Future<Void> writeAlone(Waiting<T> waiting) {
+    return writeOne.apply(waiting.row()).<Void>mapEmpty().onComplete(waiting.committed());
   }
 }

@@ -5,6 +5,7 @@ import com.contoso.lro.db.DatabaseErrors;
 import com.contoso.lro.operations.query.FilterParser;
 import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.PreparedQuery;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,13 +137,18 @@ public final class OperationStore {
   private final PreparedQuery<RowSet<Row>> selectKey;
   private final PreparedQuery<RowSet<Row>> releaseKey;
 
-  /** @param database a client whose every statement runs in a transaction of its own */
-  public OperationStore(SqlClient database) {
+  /**
+   * @param database a client whose every statement runs in a transaction of its own
+   * @param context  the event loop that calls this store, on which creates complete
+   * @param timeout  DB_TIMEOUT_SECONDS: a create that waited this long to be sent is not sent
+   */
+  public OperationStore(SqlClient database, Context context, Duration timeout) {
     this.database = database;
     PreparedQuery<RowSet<Row>> insert = database.preparedQuery(INSERT);
     PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(INSERT_MANY);
-    this.inserts = new CommitGroups<>(INSERTS_IN_FLIGHT, MAX_GROUP, operation -> insert.execute(row(operation)),
-      operations -> insertMany.execute(columns(operations)), DatabaseErrors::isRowsFault);
+    this.inserts = new CommitGroups<>(context, timeout, INSERTS_IN_FLIGHT, MAX_GROUP,
+      operation -> insert.execute(row(operation)), operations -> insertMany.execute(columns(operations)),
+      DatabaseErrors::isRowLevel);
     this.insertAnswering = database.preparedQuery(INSERT_ANSWERING);
     this.selectOne = database.preparedQuery(SELECT_ONE);
     this.update = database.preparedQuery(UPDATE);

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,5 +61,20 @@ class DatabaseErrorsTest {
     Throwable failure = await(future.transform(outcome -> Future.succeededFuture(outcome.cause())));
     assertThat(failure).as("the statement's failure on a terminated session").isNotNull();
     return failure;
+  }
+
+  @Test
+  void a_group_of_rows_is_written_again_row_by_row_only_for_what_its_rows_caused() {
+    Map<String, Boolean> rowLevel = Map.of(
+      "22021", true,   // a NUL in a text: one row's value
+      "23505", true,   // an id the user already has: one row's
+      "23514", true,   // a check constraint
+      "40P01", true,   // a deadlock with another group over the same ids
+      "08006", false,  // the connection: every row's
+      "57014", false,  // statement_timeout: alone, each row would wait as long
+      "53300", false);
+    rowLevel.forEach((state, expected) -> assertThat(DatabaseErrors.isRowLevel(new PgException("m", "ERROR", state, null)))
+      .as(state).isEqualTo(expected));
+    assertThat(DatabaseErrors.isRowLevel(new IllegalStateException("connection closed"))).isFalse();
   }
 }

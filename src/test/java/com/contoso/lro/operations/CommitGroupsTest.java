@@ -1,19 +1,33 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.db.DatabaseTimeout;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.pgclient.PgException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How writes are grouped: statements are played by promises this test completes, one per statement
- * sent, so that it decides when each comes back. ConcurrentCreatesTest shows the same on PostgreSQL.
+ * sent, so that it decides when each comes back; all of it on one event loop, as in the service.
+ * ConcurrentCreatesTest shows the same on PostgreSQL.
  */
+@ExtendWith(VertxExtension.class)
 class CommitGroupsTest {
 
   /** A statement sent: the rows it writes, and its completion. */
@@ -21,8 +35,19 @@ class CommitGroupsTest {
   }
 
   private final List<Sent> sent = new ArrayList<>();
-  private final CommitGroups<String> groups = new CommitGroups<>(2, 3,
-    row -> send(List.of(row)), rows -> send(rows), failure -> failure instanceof PgException);
+  private Context loop;
+  private CommitGroups<String> groups;
+
+  @BeforeEach
+  void groupsOnALoop(Vertx vertx) {
+    loop = vertx.getOrCreateContext();
+    groups = groupsWaitingAtMost(Duration.ofMinutes(1));
+  }
+
+  private CommitGroups<String> groupsWaitingAtMost(Duration maxWait) {
+    return new CommitGroups<>(loop, maxWait, 2, 3, row -> send(List.of(row)), this::send,
+      failure -> failure instanceof PgException);
+  }
 
   private Future<Void> send(List<String> rows) {
     Promise<Void> done = Promise.promise();
@@ -30,98 +55,179 @@ class CommitGroupsTest {
     return done.future();
   }
 
-  @Test
-  void writes_go_at_once_and_alone_while_fewer_than_the_limit_are_in_flight() {
-    groups.write("a");
-    groups.write("b");
-
-    assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"));
+  /** Runs {@code steps} on the groups' event loop, and waits for them. */
+  private void onLoop(Runnable steps) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.runOnContext(nothing -> {
+      try {
+        steps.run();
+        done.complete(null);
+      } catch (Throwable failure) {
+        done.completeExceptionally(failure);
+      }
+    });
+    try {
+      done.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof AssertionError assertion) {
+        throw assertion;
+      }
+      throw failed;
+    }
   }
 
   @Test
-  void writes_past_the_limit_wait_and_leave_together_when_a_statement_comes_back() {
-    groups.write("a");
-    groups.write("b");
-    groups.write("c");
-    groups.write("d");
-    assertThat(sent).hasSize(2);
+  void writes_go_at_once_and_alone_while_fewer_than_the_limit_are_in_flight() throws Exception {
+    onLoop(() -> {
+      groups.write("a");
+      groups.write("b");
 
-    sent.get(0).done().complete();
-
-    assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"), List.of("c", "d"));
+      assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"));
+    });
   }
 
   @Test
-  void a_group_holds_at_most_its_limit_and_the_rest_go_in_the_next() {
-    groups.write("a");
-    groups.write("b");
-    List.of("c", "d", "e", "f", "g").forEach(groups::write);
+  void writes_past_the_limit_wait_and_leave_together_when_a_statement_comes_back() throws Exception {
+    onLoop(() -> {
+      List.of("a", "b", "c", "d").forEach(groups::write);
+      assertThat(sent).hasSize(2);
 
-    sent.get(0).done().complete();
-    sent.get(1).done().complete();
+      sent.get(0).done().complete();
 
-    assertThat(sent).extracting(Sent::rows)
-      .containsExactly(List.of("a"), List.of("b"), List.of("c", "d", "e"), List.of("f", "g"));
+      assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"), List.of("c", "d"));
+    });
   }
 
   @Test
-  void each_write_completes_only_when_its_own_statement_does() {
-    Future<Void> a = groups.write("a");
-    groups.write("b");
-    Future<Void> c = groups.write("c");
-    Future<Void> d = groups.write("d");
+  void a_group_holds_at_most_its_limit_and_the_rest_go_in_the_next() throws Exception {
+    onLoop(() -> {
+      List.of("a", "b", "c", "d", "e", "f", "g").forEach(groups::write);
 
-    sent.get(0).done().complete();
-    assertThat(a.succeeded()).isTrue();
-    assertThat(c.isComplete()).isFalse();
+      sent.get(0).done().complete();
+      sent.get(1).done().complete();
 
-    sent.get(2).done().complete();
-    assertThat(c.succeeded()).isTrue();
-    assertThat(d.succeeded()).isTrue();
+      assertThat(sent).extracting(Sent::rows)
+        .containsExactly(List.of("a"), List.of("b"), List.of("c", "d", "e"), List.of("f", "g"));
+    });
   }
 
   @Test
-  void a_group_refused_for_a_rows_fault_is_written_again_row_by_row_so_only_that_row_fails() {
-    groups.write("a");
-    groups.write("b");
-    Future<Void> good = groups.write("good");
-    Future<Void> bad = groups.write("bad");
-    sent.get(0).done().complete();
+  void each_write_completes_only_when_its_own_statement_does() throws Exception {
+    onLoop(() -> {
+      Future<Void> a = groups.write("a");
+      groups.write("b");
+      Future<Void> c = groups.write("c");
+      Future<Void> d = groups.write("d");
 
-    sent.get(2).done().fail(new PgException("invalid byte sequence", "ERROR", "22021", null));
+      sent.get(0).done().complete();
+      assertThat(a.succeeded()).isTrue();
+      assertThat(c.isComplete()).isFalse();
 
-    assertThat(sent.subList(3, 5)).extracting(Sent::rows).containsExactly(List.of("good"), List.of("bad"));
-    assertThat(good.isComplete()).isFalse();
-    sent.get(3).done().complete();
-    sent.get(4).done().fail(new PgException("invalid byte sequence", "ERROR", "22021", null));
-    assertThat(good.succeeded()).isTrue();
-    assertThat(bad.failed()).isTrue();
+      sent.get(2).done().complete();
+      assertThat(c.succeeded()).isTrue();
+      assertThat(d.succeeded()).isTrue();
+    });
   }
 
   @Test
-  void any_other_failure_of_a_group_is_every_rows_and_nothing_is_written_again() {
-    groups.write("a");
-    groups.write("b");
-    Future<Void> c = groups.write("c");
-    Future<Void> d = groups.write("d");
-    sent.get(0).done().complete();
-    IllegalStateException closed = new IllegalStateException("connection closed");
+  void a_group_refused_for_its_rows_is_written_again_row_by_row_so_only_the_bad_row_fails() throws Exception {
+    onLoop(() -> {
+      groups.write("a");
+      groups.write("b");
+      Future<Void> good = groups.write("good");
+      Future<Void> bad = groups.write("bad");
+      sent.get(0).done().complete();
 
-    sent.get(2).done().fail(closed);
+      sent.get(2).done().fail(refused());
 
-    assertThat(sent).hasSize(3);
-    assertThat(c.cause()).isSameAs(closed);
-    assertThat(d.cause()).isSameAs(closed);
+      assertThat(sent.subList(3, 5)).extracting(Sent::rows).containsExactly(List.of("good"), List.of("bad"));
+      assertThat(good.isComplete()).isFalse();
+      sent.get(3).done().complete();
+      sent.get(4).done().fail(refused());
+      assertThat(good.succeeded()).isTrue();
+      assertThat(bad.failed()).isTrue();
+    });
   }
 
   @Test
-  void a_failed_statement_frees_its_place_for_the_writes_waiting() {
-    groups.write("a");
-    groups.write("b");
-    groups.write("c");
+  void rows_written_again_alone_keep_their_group_s_place_in_flight() throws Exception {
+    onLoop(() -> {
+      List.of("a", "b", "c", "d").forEach(groups::write);
+      sent.get(0).done().complete();
+      sent.get(2).done().fail(refused());
+      groups.write("e");
+      assertThat(sent).hasSize(5);
 
-    sent.get(0).done().fail(new IllegalStateException("connection closed"));
+      sent.get(3).done().complete();
+      sent.get(4).done().complete();
 
-    assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"), List.of("c"));
+      assertThat(sent).hasSize(6);
+      assertThat(sent.get(5).rows()).containsExactly("e");
+    });
+  }
+
+  @Test
+  void any_other_failure_of_a_group_is_every_rows_and_nothing_is_written_again() throws Exception {
+    onLoop(() -> {
+      groups.write("a");
+      groups.write("b");
+      Future<Void> c = groups.write("c");
+      Future<Void> d = groups.write("d");
+      sent.get(0).done().complete();
+      IllegalStateException closed = new IllegalStateException("connection closed");
+
+      sent.get(2).done().fail(closed);
+
+      assertThat(sent).hasSize(3);
+      assertThat(c.cause()).isSameAs(closed);
+      assertThat(d.cause()).isSameAs(closed);
+    });
+  }
+
+  @Test
+  void a_failed_statement_frees_its_place_for_the_writes_waiting() throws Exception {
+    onLoop(() -> {
+      List.of("a", "b", "c").forEach(groups::write);
+
+      sent.get(0).done().fail(new IllegalStateException("connection closed"));
+
+      assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"), List.of("c"));
+    });
+  }
+
+  @Test
+  void a_write_that_waited_its_longest_leaves_unsent_as_a_database_timeout() throws Exception {
+    CommitGroups<String> quick = groupsWaitingAtMost(Duration.ofMillis(50));
+    List<Future<Void>> waited = new ArrayList<>();
+    onLoop(() -> {
+      quick.write("a");
+      quick.write("b");
+      waited.add(quick.write("late"));
+    });
+    Thread.sleep(100);
+
+    onLoop(() -> {
+      Future<Void> fresh = quick.write("fresh");
+      sent.get(0).done().complete();
+
+      assertThat(waited.get(0).cause()).isInstanceOf(DatabaseTimeout.Exceeded.class);
+      assertThat(fresh.isComplete()).isFalse();
+      assertThat(sent).extracting(Sent::rows).containsExactly(List.of("a"), List.of("b"), List.of("fresh"));
+    });
+  }
+
+  @Test
+  void writes_complete_on_their_event_loop_so_a_timeout_set_on_one_fires_there(VertxTestContext test) throws Exception {
+    onLoop(() -> groups.write("never answered")
+      .timeout(10, TimeUnit.MILLISECONDS)
+      .onComplete(timedOut -> test.verify(() -> {
+        assertThat(timedOut.cause()).isInstanceOf(TimeoutException.class);
+        assertThat(Vertx.currentContext()).isSameAs(loop);
+        test.completeNow();
+      })));
+  }
+
+  private static PgException refused() {
+    return new PgException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "22021", null);
   }
 }
