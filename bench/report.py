@@ -119,23 +119,41 @@ def wrk(args):
 
 
 def cpu(args):
-    """Where one measured run's CPU went, from its two cpu_ticks lines (bench/run.sh): µs of CPU per
-    request of the server, PostgreSQL and the load generator, and the machine's idle share; null
-    when the run was too short for a window."""
-    lines = [line.split() for line in open(args.ticks) if line.strip()]
-    if len(lines) < 2 or args.rate <= 0:
+    """Where one measured run's CPU went, from its two cpu_ticks snapshots (bench/run.sh): µs of CPU
+    per request of the server, of PostgreSQL and of the load generator, their total, and the
+    machine's idle share; null when the run was too short for a window. A process in the second
+    snapshot only counts from zero; one gone by then is not counted (its last ticks are unknown).
+    Requests are the run's average rate times the window."""
+    text = open(args.ticks).read()
+    if "--" not in text or args.rate <= 0:
         print("null")
         return
-    (t0, *a), (t1, *b) = lines[0], lines[1]
-    ticks = [int(y) - int(x) for x, y in zip(a, b)]
-    server, postgres, load, idle, total = ticks
-    requests = args.rate * (float(t1) - float(t0))
-    per_request = 1e6 / os.sysconf("SC_CLK_TCK") / requests
+
+    def snapshot(block):
+        time, machine, ticks = None, None, {}
+        for fields in (line.split() for line in block.splitlines() if line.strip()):
+            if fields[0] == "time":
+                time = float(fields[1])
+            elif fields[0] == "machine":
+                machine = (int(fields[1]), int(fields[2]))
+            else:
+                ticks[(fields[0], fields[1])] = int(fields[2])
+        return time, machine, ticks
+
+    (t0, m0, before), (t1, m1, after) = (snapshot(block) for block in text.split("--"))
+    per_request = 1e6 / os.sysconf("SC_CLK_TCK") / (args.rate * (t1 - t0))
+
+    def of(group):
+        keys = [key for key in after if key[0] == group]
+        if not keys:
+            return None
+        return sum(after[key] - before.get(key, 0) for key in keys) * per_request
+
+    parts = {"server_us": of("server"), "postgres_us": of("postgres"), "load_us": of("load")}
     print(json.dumps({
-        "server_us": server * per_request if server else None,
-        "postgres_us": postgres * per_request,
-        "load_us": load * per_request,
-        "idle_percent": 100 * idle / total if total else None,
+        **parts,
+        "total_us": sum(v for v in parts.values() if v is not None),
+        "idle_percent": 100 * (m1[0] - m0[0]) / (m1[1] - m0[1]) if m1[1] > m0[1] else None,
     }))
 
 
@@ -233,7 +251,7 @@ def table(args):
         ]) + " |")
 
     # Where the CPU went: the medians of each phase's measured runs.
-    cpu_lines = ["| phase | server | PostgreSQL | load generator | all three | machine idle |", "|---|---|---|---|---|---|"]
+    cpu_lines = ["| phase | server | PostgreSQL | load generator | total | machine idle |", "|---|---|---|---|---|---|"]
     for phase in order:
         runs = [r["cpu"] for r in by_phase[phase] if r.get("cpu")]
         if not runs:
@@ -243,13 +261,10 @@ def table(args):
             values = [r[key] for r in runs if r.get(key) is not None]
             return statistics.median(values) if values else None
 
-        parts = [cpu_median(key) for key in ("server_us", "postgres_us", "load_us")]
-        idle = cpu_median("idle_percent")
         cpu_lines.append("| " + " | ".join([
             phase,
-            *("—" if v is None else f"{v:.1f} µs" for v in parts),
-            f"{sum(v for v in parts if v is not None):.1f} µs",
-            "—" if idle is None else f"{idle:.0f} %",
+            *("—" if v is None else f"{v:.1f} µs" for v in map(cpu_median, ("server_us", "postgres_us", "load_us", "total_us"))),
+            "—" if cpu_median("idle_percent") is None else f"{cpu_median('idle_percent'):.0f} %",
         ]) + " |")
 
     process = [r for r in rows if r.get("kind") == "process"]
@@ -334,10 +349,11 @@ def table(args):
         "",
         "µs of CPU (user and system, any core) per request, over the middle of each measured run "
         "(from a second after it starts to a second before it ends), medians of the runs: the server "
-        "under load (the service, or the floor), PostgreSQL's processes, and the load generator (wrk or "
-        "pgbench); and the share of the machine's CPU time left idle. The cores are shared by all three, "
-        "so a phase's requests/s is about the cores' busy time divided by its all-three figure: "
-        "a ratio to a pgbench limit of 0.7 needs the all-three figure at most that limit's ÷ 0.7.",
+        "under load (the service, or the floor), PostgreSQL's processes on this machine, the load "
+        "generator (wrk or pgbench), and their total; and the share of the machine's CPU time left "
+        "idle. The cores are shared by all three, so with little idle a phase's requests/s is about "
+        "the cores' busy time divided by its total: a ratio of 0.7 to a pgbench limit needs a total "
+        "at most that limit's ÷ 0.7.",
         "",
         *cpu_lines,
         "",

@@ -223,28 +223,36 @@ run_once() { # kind seconds args...
   esac
 }
 
-proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
-# One line: the time, then clock ticks of CPU (user + system) used so far by the server under load
-# (SERVER_PID, when set), by PostgreSQL's processes, by the load generator (wrk, pgbench), and the
-# machine's idle and total ticks (/proc/stat).
+# One snapshot of CPU time so far, a line each: "time SECONDS"; "machine IDLE TOTAL" (clock ticks,
+# /proc/stat); and "GROUP /proc/PID/stat TICKS" (user + system) for the server under load
+# (SERVER_PID, when set), PostgreSQL's processes on this machine, and the load generator (wrk,
+# pgbench). Ticks are per process, so that one that starts or ends between two snapshots
+# (autovacuum, pgbench's sessions) does not count another's ticks as its own.
 cpu_ticks() {
-  local server=0 postgres=0 load=0 pid
-  [[ -n ${SERVER_PID:-} ]] && server=$(proc_ticks "$SERVER_PID")
-  for pid in $(pgrep -x postgres); do postgres=$((postgres + $(proc_ticks "$pid"))); done
-  for pid in $(pgrep -x wrk; pgrep -x pgbench); do load=$((load + $(proc_ticks "$pid"))); done
-  echo "$(date +%s.%N) $server $postgres $load $(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)"
+  echo "time $(date +%s.%N)"
+  awk '/^cpu / {print "machine", $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
+  [[ -n ${SERVER_PID:-} ]] && proc_ticks server "$SERVER_PID"
+  proc_ticks postgres $(pgrep -x postgres)
+  proc_ticks load $(pgrep -x wrk) $(pgrep -x pgbench)
+  return 0
+}
+proc_ticks() { # group pid...
+  local group=$1 pid files=()
+  shift
+  for pid in "$@"; do files+=("/proc/$pid/stat"); done
+  ((${#files[@]})) || return 0
+  awk -v group="$group" '{print group, FILENAME, $14 + $15}' "${files[@]}" 2>/dev/null || true
 }
 
-# Two cpu_ticks lines to target/bench/cpu.ticks, a second after a run of $1 seconds starts and a
-# second before it ends: the middle of the run, without connecting or closing (pgbench's sessions
-# end with it, and their ticks with them).
+# Two cpu_ticks snapshots to target/bench/cpu.ticks, apart by "--": a second after a run of $1
+# seconds starts and a second before it ends, the middle of the run, without its connecting or closing.
 cpu_window() {
   local seconds=$1
   : >"$WORK/cpu.ticks"
   ((seconds >= 4)) || return 0
   sleep 1
   cpu_ticks >>"$WORK/cpu.ticks"
+  echo "--" >>"$WORK/cpu.ticks"
   sleep $((seconds - 2))
   cpu_ticks >>"$WORK/cpu.ticks"
 }
