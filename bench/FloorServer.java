@@ -1,5 +1,6 @@
 import com.contoso.lro.ApiVerticle;
 import com.contoso.lro.operations.CommitGroups;
+import com.contoso.lro.operations.OperationStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,7 +21,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -33,17 +33,10 @@ import java.util.UUID;
  *
  * <pre>java -cp target/lro-service.jar bench/FloorServer.java PORT OWNER_ID   (PG* from the environment)</pre>
  *
- * <p>The SQL is OperationStore's INSERT, INSERT_MANY and SELECT_ONE word for word.
+ * <p>The SQL is OperationStore's: INSERT, INSERT_MANY and SELECT_ONE.
  */
 public final class FloorServer extends VerticleBase {
 
-  private static final String COLUMNS =
-    "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location, version";
-  private static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
-  private static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
-    + "SELECT o, i, c, l, s, d, r, 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], "
-    + "$5::text[], $6::text[], $7::text[]) AS t(o, i, c, l, s, d, r)";
-  private static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
   private static final String PREFIX = "/beta/me/authentication/operations";
 
   private final int port;
@@ -86,12 +79,12 @@ public final class FloorServer extends VerticleBase {
     // 50,865/s (wrk C=32 on 2 cores, pgbench's select limit 49,198/s that hour): it bounded nothing.
     SqlClient database = PgBuilder.client().with(new PoolOptions().setMaxSize(poolSize))
       .connectingTo(connect.setPipeliningLimit(ApiVerticle.PIPELINING_LIMIT)).using(vertx).build();
-    PreparedQuery<RowSet<Row>> insert = database.preparedQuery(INSERT);
-    PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(INSERT_MANY);
-    // As OperationStore groups them: two in flight per event loop, at most 64 rows a statement.
-    inserts = new CommitGroups<>(context, Duration.ofSeconds(30), 2, 64, insert::execute,
-      rows -> insertMany.execute(columns(rows)), failure -> false);
-    selectOne = database.preparedQuery(SELECT_ONE);
+    PreparedQuery<RowSet<Row>> insert = database.preparedQuery(OperationStore.INSERT);
+    PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(OperationStore.INSERT_MANY);
+    inserts = new CommitGroups<>(context, Duration.ofSeconds(30), OperationStore.INSERTS_IN_FLIGHT,
+      OperationStore.MAX_GROUP, insert::execute, rows -> insertMany.execute(OperationStore.columnsOf(rows)),
+      failure -> false);
+    selectOne = database.preparedQuery(OperationStore.SELECT_ONE);
     return vertx.createHttpServer(new HttpServerOptions().setPort(port)).requestHandler(this::handle).listen();
   }
 
@@ -114,18 +107,6 @@ public final class FloorServer extends VerticleBase {
       .onSuccess(done -> answer(request, 201, json(row.getString(1), now, now, row.getString(4), row.getString(5),
         row.getString(6))))
       .onFailure(failure -> request.response().setStatusCode(503).end());
-  }
-
-  /** INSERT_MANY's parameters: the rows' values, a typed array per column. */
-  private static Tuple columns(List<Tuple> rows) {
-    Object[] columns = {new String[rows.size()], new String[rows.size()], new OffsetDateTime[rows.size()],
-      new OffsetDateTime[rows.size()], new String[rows.size()], new String[rows.size()], new String[rows.size()]};
-    for (int i = 0; i < rows.size(); i++) {
-      for (int column = 0; column < columns.length; column++) {
-        ((Object[]) columns[column])[i] = rows.get(i).getValue(column);
-      }
-    }
-    return Tuple.from(columns);
   }
 
   private void read(HttpServerRequest request, String id) {
