@@ -87,6 +87,7 @@ public class HostileLoad {
   private final Vertx vertx = Vertx.vertx();
   private final String authorization;
   private final long deadline;
+  private final Path stopFile;
   private final int timeoutMillis;
   private final int waitSeconds;
   private final HttpClient filterClient;
@@ -100,9 +101,11 @@ public class HostileLoad {
   private final AtomicInteger pollsInFlight = new AtomicInteger();
   private final LongAdder pollsSent = new LongAdder();
 
-  HostileLoad(int port, String token, long deadline, int filterConcurrency, int waiters, int waitSeconds, int timeoutSeconds) {
+  HostileLoad(int port, String token, long deadline, Path stopFile, int filterConcurrency, int waiters, int waitSeconds,
+              int timeoutSeconds) {
     this.authorization = "Bearer " + token;
     this.deadline = deadline;
+    this.stopFile = stopFile;
     this.waitSeconds = waitSeconds;
     this.timeoutMillis = timeoutSeconds * 1000;
     HttpClientOptions options = new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
@@ -148,18 +151,35 @@ public class HostileLoad {
     watchdog.setDaemon(true);
     watchdog.start();
 
-    HostileLoad load = new HostileLoad(port, token, deadline, filterConcurrency, waiters, waitSeconds, timeoutSeconds);
+    Path stopFile = options.containsKey("stop-file") ? Path.of(options.get("stop-file")) : null;
+    HostileLoad load = new HostileLoad(port, token, deadline, stopFile, filterConcurrency, waiters, waitSeconds, timeoutSeconds);
     List<Map.Entry<String, String>> reads = new ArrayList<>(costlyReads().entrySet());
     for (int worker = 0; worker < filterConcurrency; worker++) {
       load.nextRead(reads, worker, 0);
     }
-    double armSeconds = load.arm(ids, waiters);
-    System.err.printf("hostile: %d costly reads at a time; %d long-polls sent in %.1f s%n", filterConcurrency, waiters, armSeconds);
+    // The long-polls are sent from a thread of their own: the attack has started once the costly
+    // reads have, however long the service takes to accept thousands of connections.
+    double[] armSeconds = {-1};
+    Thread arming = new Thread(() -> {
+      try {
+        long armStart = System.nanoTime();
+        int armed = load.arm(ids, waiters);
+        double took = (System.nanoTime() - armStart) / 1e9;
+        if (armed == waiters) {
+          armSeconds[0] = took;
+        }
+        System.err.printf("hostile: %d of the %d long-polls sent in %.1f s%n", armed, waiters, took);
+      } catch (InterruptedException stopped) {
+        Thread.currentThread().interrupt();
+      }
+    }, "hostile-arming");
+    arming.start();
+    System.err.printf("hostile: started: %d costly reads at a time, %d long-polls being sent%n", filterConcurrency, waiters);
 
-    Path stopFile = options.containsKey("stop-file") ? Path.of(options.get("stop-file")) : null;
-    while (System.nanoTime() < deadline && (stopFile == null || !Files.exists(stopFile))) {
+    while (!load.stopAsked()) {
       Thread.sleep(100);
     }
+    arming.join(1000);
     load.stopping.set(true);
     int filtersPending = load.filtersInFlight.get();
     int pollsHeld = load.pollsInFlight.get();
@@ -176,7 +196,8 @@ public class HostileLoad {
     System.out.println(load.filters.summary(ran).put("part", "filters").put("concurrency", filterConcurrency)
       .put("pendingAtEnd", filtersPending).put("byRead", perRead).encode());
     System.out.println(load.polls.summary(ran).put("part", "longpolls").put("waiters", waiters)
-      .put("sent", load.pollsSent.sum()).put("armSeconds", armSeconds).put("heldAtEnd", pollsHeld).encode());
+      .put("sent", load.pollsSent.sum()).put("armSeconds", armSeconds[0] < 0 ? null : armSeconds[0])
+      .put("heldAtEnd", pollsHeld).encode());
     System.err.printf("hostile: stopped after %.1f s%n", elapsed);
     System.exit(0);
   }
@@ -212,18 +233,25 @@ public class HostileLoad {
       });
   }
 
-  /** Sends the long-polls, at most 256 connecting at a time (a burst overflows the listen backlog). */
-  private double arm(List<String> ids, int waiters) throws InterruptedException {
-    long start = System.nanoTime();
+  /** Whether --seconds have passed or the stop file exists. */
+  boolean stopAsked() {
+    return System.nanoTime() >= deadline || (stopFile != null && Files.exists(stopFile));
+  }
+
+  /**
+   * Sends the long-polls, at most 256 connecting at a time (a burst overflows the listen backlog),
+   * until all are sent or the stop is asked; returns how many were.
+   */
+  private int arm(List<String> ids, int waiters) throws InterruptedException {
+    int slot = 0;
     Semaphore connecting = new Semaphore(256);
-    for (int slot = 0; slot < waiters; slot++) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !connecting.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-        break;
+    while (slot < waiters && !stopAsked()) {
+      if (connecting.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+        poll(ids.get(slot % ids.size()), connecting);
+        slot++;
       }
-      poll(ids.get(slot % ids.size()), connecting);
     }
-    return (System.nanoTime() - start) / 1e9;
+    return slot;
   }
 
   /** One long-poll, sent again once answered (see the class comment) until the deadline. */
