@@ -556,6 +556,9 @@ longpoll() {
   warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
   local line
   while read -r line; do
+    # Its standard output also carries the Vert.x client's own log lines (a blocked-thread warning,
+    # on a busy machine): only the rounds' results are read.
+    [[ $line == '{"round":'* ]] || continue
     log "   $line"
     [[ $line == *'"warmup":true'* ]] && continue
     record "$P_WAKE" longpoll "$(python3 -c '
