@@ -353,9 +353,10 @@ seed() { # owner rows ids(uuid|numbers)
 }
 
 # (g) The victim's reads by id, alone, then under the attacker's load (bench/HostileLoad.java),
-# which runs from HOSTILE_RAMP_SECONDS before the victim's measured run to its end. $1 = the base URL.
+# which runs from HOSTILE_RAMP_SECONDS before the victim's measured run to its end. $1 = the base
+# URL, $2 = the victim's token (the attacker's is in target/bench/token-attacker).
 hostile() {
-  local base=$1
+  local base=$1 token_victim=$2
   phase "seeding the hostile phase"
   local seconds=$SECONDS
   psql_db -v owner_id="$USER_ATTACKER" -v rows="$HOSTILE_ROWS" -v ids=uuid -v detail_length="$HOSTILE_DETAIL" \
@@ -501,7 +502,7 @@ main() {
   # (e)
   want longpoll && longpoll
   # (g) last: the attack leaves queued statements behind it in an unprotected service.
-  want hostile && hostile "$base"
+  want hostile && hostile "$base" "$token_victim"
 
   # (f) peak RSS: the kernel's high-water mark over the run, up to the hostile phase, whose own
   # pages of 999 long rows and thousands of held connections are a bound of their own.
