@@ -345,8 +345,9 @@ def table(args):
     def count_500(runs):
         return sum(int(r.get("statuses", {}).get("500", 0)) for r in runs)
 
+    after = by_phase.get(names.get("victim_after", ""), [])
     if attacked and attackers:
-        victim_500, attacker_500 = count_500(attacked), count_500(attackers)
+        victim_500, attacker_500 = count_500(attacked + after), count_500(attackers)
         check("answers of 500 in the hostile phase (victim; attacker)",
               f"{victim_500 + attacker_500:,} ({victim_500:,}; {attacker_500:,})", "0", victim_500 + attacker_500 == 0)
     else:
@@ -354,6 +355,10 @@ def table(args):
     if attacked:
         non2xx = sum(r.get("error_detail", {}).get("non2xx", 0) for r in attacked)
         checks.append(f"| victim's reads answered other than 2xx under hostile load (for reading the above) | {non2xx:,} | — | — |")
+    p99_after = median_of(names.get("victim_after", ""), "p99_ms")
+    if p99_alone and p99_after is not None:
+        checks.append(f"| victim's read p99 once the attack stopped ÷ alone (for reading the above) | "
+                      f"{p99_after / p99_alone:,.2f} ({p99_after:,.1f} ms ÷ {p99_alone:,.1f} ms) | — | — |")
     peak_hostile = [x["value"] for x in process if x["phase"] == names.get("peak_rss_hostile")]
     if peak_hostile:
         checks.append(f"| peak RSS with the hostile phase (MiB; for reading the above) | {max(peak_hostile):.0f} | — | — |")
@@ -366,7 +371,7 @@ def table(args):
         hostile_lines = [
             "## Hostile load",
             "",
-            f"The victim alone, then while {meta.get('hostile', 'an attacker runs')}. "
+            f"The victim alone, then while {meta.get('hostile', 'an attacker runs')}, then once the attack has stopped. "
             "Every answer by status (for the attacker, \"timeout\": none within 30 s, \"failed\": no "
             "connection or a connection closed). The attacker's 400, 429 and 503 are the service bounding it; "
             "a 500 is a failure; after an answer other than 2xx the attacker waits Retry-After (or 1 s), "
@@ -375,7 +380,7 @@ def table(args):
             "| who | answers | by status | not answered |",
             "|---|---|---|---|",
         ]
-        for name in ("victim_alone", "victim_attacked", "attack_filters", "attack_polls"):
+        for name in ("victim_alone", "victim_attacked", "attack_filters", "attack_polls", "victim_after"):
             for r in by_phase.get(names.get(name, ""), []):
                 if r.get("kind") == "hostile":
                     counts = {k: v for k, v in r.get("statuses", {}).items() if k not in ("timeout", "failed")}

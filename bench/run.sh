@@ -12,9 +12,10 @@
 #                      page 100 of the latter through $skiptoken (bench/lua/get.lua)
 #   (e) long-polls     WAITERS held GETs with Prefer: wait=60, woken by PATCHes (bench/LongPollBench.java)
 #   (f) the process    start to /health/ready, peak RSS (VmHWM), RSS with the waiters held
-#   (g) hostile load   a victim user's reads by id (bench/lua/victim.lua), alone and then while an
+#   (g) hostile load   a victim user's reads by id (bench/lua/victim.lua), alone, then while an
 #                      attacker with 100,000 operations of 4,096-character statusDetail runs the
-#                      costliest reads and a long-poll flood (bench/HostileLoad.java)  p99 ratio, 500s
+#                      costliest reads and a long-poll flood (bench/HostileLoad.java), then once
+#                      the attack has stopped                 p99 ratio, 500s
 #
 # Environment (defaults in brackets):
 #   PHASES [all]           a comma-separated subset of: starts (the timed restarts; the first start
@@ -149,6 +150,8 @@ export P_HELD="RSS with $(thousands "$WAITERS") waiters held"
 export P_PEAK="peak RSS (VmHWM) over the run" P_START="start to ready, migrated database"
 export P_VICTIM_ALONE="victim's reads by id, alone"
 export P_VICTIM_ATTACKED="victim's reads by id, under hostile load"
+export P_VICTIM_AFTER="victim's reads by id, once the attack stopped"
+export P_VICTIM_WALL="victim's run under hostile load: wall time, T = $T s of it measured"
 export P_ATTACK_FILTERS="attacker: $HOSTILE_FILTERS costly reads at a time"
 export P_ATTACK_POLLS="attacker: $(thousands "$HOSTILE_WAITERS") long-polls, Prefer: wait=60"
 export P_PEAK_HOSTILE="peak RSS (VmHWM), the hostile phase included"
@@ -393,8 +396,13 @@ hostile() {
   log "   $(grep "hostile: started" "$WORK/hostile.err"); the victim is measured in $HOSTILE_RAMP_SECONDS s"
   sleep "$HOSTILE_RAMP_SECONDS"
   log "   $(grep "long-polls sent" "$WORK/hostile.err" || echo "the long-polls are still being sent")"
+  # Its wall time as well: wrk's latencies start once a connection is open, and wrk first checks,
+  # then opens, its connections through the same accept queue as the attacker's thousands (against
+  # the unprotected service that took 2 minutes of SYN retries for a 15 s run).
+  local wall=$SECONDS
   RUNS=1 WARMUP_SECONDS=0 C=$HOSTILE_C WRK_TIMEOUT=30 SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_victim BENCH_IDS="$WORK/victim-ids" \
     BENCH_DELAY_MS=$HOSTILE_DELAY_MS measure "$P_VICTIM_ATTACKED" "" wrk -s bench/lua/victim.lua "$base/"
+  record "$P_VICTIM_WALL" process "{\"value\": $((SECONDS - wall)), \"unit\": \"s\"}"
   touch "$WORK/hostile.stop"
   local status=0
   wait "$HOSTILE_PID" || status=$?
@@ -409,6 +417,9 @@ hostile() {
     esac
   done <"$WORK/hostile.out"
   grep -q '"part":"filters"' "$WORK/hostile.out" || log "   the attacker printed no results; see $WORK/hostile.err"
+  # And once it has stopped: whatever the attack left queued still delays the victim.
+  RUNS=1 WARMUP_SECONDS=0 C=$HOSTILE_C WRK_TIMEOUT=30 SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_victim BENCH_IDS="$WORK/victim-ids" \
+    BENCH_DELAY_MS=$HOSTILE_DELAY_MS measure "$P_VICTIM_AFTER" "" wrk -s bench/lua/victim.lua "$base/"
 }
 
 # ------------------------------------------------------------------- main --
@@ -618,6 +629,7 @@ print(json.dumps({
         "list_page100": os.environ["P_PAGE100"], "longpoll": os.environ["P_WAKE"],
         "peak_rss": os.environ["P_PEAK"], "start": os.environ["P_START"],
         "victim_alone": os.environ["P_VICTIM_ALONE"], "victim_attacked": os.environ["P_VICTIM_ATTACKED"],
+        "victim_after": os.environ["P_VICTIM_AFTER"],
         "attack_filters": os.environ["P_ATTACK_FILTERS"], "attack_polls": os.environ["P_ATTACK_POLLS"],
         "peak_rss_hostile": os.environ["P_PEAK_HOSTILE"],
         "small": f"{int(small):,}", "large": f"{int(large):,}",
