@@ -12,8 +12,16 @@
 #                      page 100 of the latter through $skiptoken (bench/lua/get.lua)
 #   (e) long-polls     WAITERS held GETs with Prefer: wait=60, woken by PATCHes (bench/LongPollBench.java)
 #   (f) the process    start to /health/ready, peak RSS (VmHWM), RSS with the waiters held
+#   (g) hostile load   a victim user's reads by id (bench/lua/victim.lua), alone, then while an
+#                      attacker with 100,000 operations of 4,096-character statusDetail runs the
+#                      costliest reads and a long-poll flood (bench/HostileLoad.java), then once
+#                      the attack has stopped                 p99 ratio, 500s
 #
 # Environment (defaults in brackets):
+#   PHASES [all]           a comma-separated subset of: starts (the timed restarts; the first start
+#                          is always timed), creates (a, b and the creates' floor), reads (c; seeds
+#                          the reads' user when creates did not run), lists (d), longpoll (e), hostile
+#                          (g). Anything but all writes target/bench/latest.md, not bench/results/
 #   C [32]                 connections (wrk) / clients (pgbench) / PATCHes in flight (long-poll)
 #   T [20]                 seconds of each measured run
 #   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
@@ -32,6 +40,12 @@
 #   THREADS [cores]        wrk and pgbench threads
 #   KEEP_DB [0]            1 keeps the benchmark database (its name is printed)
 #   BENCH_DB [lro_bench_<pid>]   the benchmark database, created fresh (dropped first if it exists)
+#   HOSTILE_ROWS [100000]  HOSTILE_DETAIL [4096]   the attacker's operations and their statusDetail length
+#   HOSTILE_FILTERS [12]   the attacker's costly reads at a time
+#   HOSTILE_WAITERS [3000] the attacker's long-polls held (Prefer: wait=60)
+#   HOSTILE_C [4]  HOSTILE_DELAY_MS [10]   the victim's connections, and each one's pause between reads
+#   HOSTILE_VICTIM_ROWS [100]   the victim's operations
+#   HOSTILE_RAMP_SECONDS [10]   the attack's run before the victim is measured under it
 #   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
 #
 # Writes bench/results/latest.md; raw results and logs go to target/bench/.
@@ -59,6 +73,15 @@ THREADS=${THREADS:-$(nproc)}
 KEEP_DB=${KEEP_DB:-0}
 FLOOR=${FLOOR:-1}
 BENCH_DB=${BENCH_DB:-lro_bench_$$}
+PHASES=${PHASES:-all}
+HOSTILE_ROWS=${HOSTILE_ROWS:-100000}
+HOSTILE_DETAIL=${HOSTILE_DETAIL:-4096}
+HOSTILE_FILTERS=${HOSTILE_FILTERS:-12}
+HOSTILE_WAITERS=${HOSTILE_WAITERS:-3000}
+HOSTILE_C=${HOSTILE_C:-4}
+HOSTILE_DELAY_MS=${HOSTILE_DELAY_MS:-10}
+HOSTILE_VICTIM_ROWS=${HOSTILE_VICTIM_ROWS:-100}
+HOSTILE_RAMP_SECONDS=${HOSTILE_RAMP_SECONDS:-10}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 
@@ -67,12 +90,15 @@ RESULTS="$WORK/results.jsonl"
 JAR="$ROOT/target/lro-service.jar"
 ISSUER="https://login.microsoftonline.com/2f4a9838-26b7-47ee-be60-ccc1fdec5953/v2.0"
 AUDIENCE="api://lro-bench"
-# Four users, each with its own token: the creates' and reads' user, the two list users, and the
-# long-poll user (so that its 5000 operations do not change what the other phases see).
+# Six users, each with its own token: the creates' and reads' user, the two list users, the
+# long-poll user (so that its 5000 operations do not change what the other phases see), and the
+# hostile phase's attacker and victim.
 USER_MAIN=6ea91a8d-e32e-41a1-b7bd-d2d185eed0e0
 USER_10K=0b7c3a52-1b8e-4f5e-9d56-0000000010e4
 USER_1M=0b7c3a52-1b8e-4f5e-9d56-0000000010e6
 USER_WAIT=0b7c3a52-1b8e-4f5e-9d56-00000000a1a1
+USER_ATTACKER=0b7c3a52-1b8e-4f5e-9d56-0000000000a7
+USER_VICTIM=0b7c3a52-1b8e-4f5e-9d56-0000000000f1
 # Owners of pgbench's rows: apart from the service's users, so that each limit and each HTTP phase
 # work on rows of their own in the one table.
 OWNER_INSERT=0b7c3a52-1b8e-4f5e-9d56-0000000001a5
@@ -90,12 +116,26 @@ need() { command -v "$1" >/dev/null 2>&1; }
 # find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
 source "$ROOT/bench/service.sh"
 
-for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS; do
+for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS \
+         HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
 ((C >= THREADS)) || die "C ($C) must be at least THREADS ($THREADS): wrk gives each thread a connection at least"
 ((REPEAT >= 1 && LIST_REPEAT >= 1 && LONGPOLL_ROUNDS >= 1 && T >= 1)) || die "REPEAT, LIST_REPEAT, LONGPOLL_ROUNDS and T must be at least 1"
+((HOSTILE_C >= THREADS)) || die "HOSTILE_C ($HOSTILE_C) must be at least THREADS ($THREADS)"
+((HOSTILE_DETAIL <= 4096)) || die "HOSTILE_DETAIL ($HOSTILE_DETAIL) is over the contract's 4,096 characters"
+ALL_PHASES="starts creates reads lists longpoll hostile"
+for p in ${PHASES//,/ }; do
+  [[ $p == all || " $ALL_PHASES " == *" $p "* ]] || die "PHASES: '$p' is none of all $ALL_PHASES"
+done
+# Whether a phase runs: PHASES=all, or it is named.
+want() { [[ ",$PHASES," == *",all,"* || ",$PHASES," == *",$1,"* ]]; }
+if want starts && want creates && want reads && want lists && want longpoll && want hostile; then
+  RESULTS_MD=bench/results/latest.md
+else
+  RESULTS_MD=target/bench/latest.md
+fi
 
 # The phases' names in the table; bench/report.py finds the yardsticks' phases by them.
 export P_INSERT="insert limit (pgbench)" P_CREATES="creates" P_SELECT="select limit (pgbench)" P_READS="reads"
@@ -108,6 +148,13 @@ export P_PATCH="PATCH while $(thousands "$WAITERS") waiters are held"
 export P_BEFORE="RSS before the waiters are sent"
 export P_HELD="RSS with $(thousands "$WAITERS") waiters held"
 export P_PEAK="peak RSS (VmHWM) over the run" P_START="start to ready, migrated database"
+export P_VICTIM_ALONE="victim's reads by id, alone"
+export P_VICTIM_ATTACKED="victim's reads by id, under hostile load"
+export P_VICTIM_AFTER="victim's reads by id, once the attack stopped"
+export P_VICTIM_WALL="victim's run under hostile load: wall time, T = $T s of it measured"
+export P_ATTACK_FILTERS="attacker: $HOSTILE_FILTERS costly reads at a time"
+export P_ATTACK_POLLS="attacker: $(thousands "$HOSTILE_WAITERS") long-polls, Prefer: wait=60"
+export P_PEAK_HOSTILE="peak RSS (VmHWM), the hostile phase included"
 
 # ------------------------------------------------------------------ tools --
 
@@ -133,6 +180,7 @@ psql_db() { "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
 
 SAMPLER_PID=""
 FLOOR_PID=""
+HOSTILE_PID=""
 
 # The floor (bench/FloorServer.java) on FLOOR_PORT, serving USER_MAIN's operations.
 start_floor() {
@@ -175,6 +223,7 @@ phase() { phase_name "$1"; log "== $1"; }
 cleanup() {
   local status=$?
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  [[ -n $HOSTILE_PID ]] && kill "$HOSTILE_PID" 2>/dev/null || true
   stop_floor
   stop_service
   if [[ -n ${DB_CREATED:-} ]]; then
@@ -215,9 +264,17 @@ run_once() { # kind seconds args...
       python3 bench/report.py pgbench --stdout "$WORK/run.out" --stderr "$WORK/run.err" --logs "$WORK/pgbench_log"
       ;;
     wrk)
-      # The URL is the last argument; everything before it is wrk's options.
-      wrk -t "$THREADS" -c "$C" -d "${seconds}s" --timeout 10s --latency "$@" >"$WORK/run.out" 2>"$WORK/run.err" \
-        || { cat "$WORK/run.err" >&2; die "wrk failed"; }
+      # The URL is the last argument; everything before it is wrk's options. wrk leaves an answer
+      # slower than WRK_TIMEOUT out of its latencies, and counts it as a timeout.
+      # With WRK_MAY_FAIL=1 (the victim under attack), a wrk that could not connect is a run with
+      # no answer, for the table to fail, rather than the end of make bench.
+      if ! wrk -t "$THREADS" -c "$C" -d "${seconds}s" --timeout "${WRK_TIMEOUT:-10}s" --latency "$@" >"$WORK/run.out" 2>"$WORK/run.err"; then
+        cat "$WORK/run.out" "$WORK/run.err" >&2
+        [[ ${WRK_MAY_FAIL:-0} == 1 ]] || die "wrk failed"
+        echo '{"rate": 0, "requests": 0, "p50_ms": null, "p99_ms": null, "errors": 1, "statuses": {},
+               "error_detail": {"non2xx": 0, "connect": 1, "read": 0, "write": 0, "timeout": 0}}'
+        return 0
+      fi
       python3 bench/report.py wrk --stdout "$WORK/run.out"
       ;;
   esac
@@ -295,12 +352,82 @@ measure() {
     wait "$window"
     cpu=$(python3 bench/report.py cpu --ticks "$WORK/cpu.ticks" --rate "$(python3 bench/report.py rate "$json")")
     log "   run $run: $json; CPU: $cpu"
-    record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\", \"cpu\": $cpu}"
+    local timeout=""
+    [[ $kind == wrk ]] && timeout=", \"wrk_timeout_s\": ${WRK_TIMEOUT:-10}"
+    record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\", \"cpu\": $cpu$timeout}"
   done
 }
 
 seed() { # owner rows ids(uuid|numbers)
   psql_db -v owner_id="$1" -v rows="$2" -v ids="$3" -f bench/seed-operations.sql
+}
+
+# (g) The victim's reads by id, alone, then under the attacker's load (bench/HostileLoad.java),
+# which runs from HOSTILE_RAMP_SECONDS before the victim's measured run to its end, then once the
+# attack has stopped. $1 = the base URL, $2 = the victim's token (the attacker's is in
+# target/bench/token-attacker).
+hostile() {
+  local base=$1 token_victim=$2
+  phase "seeding the hostile phase"
+  local seconds=$SECONDS
+  psql_db -v owner_id="$USER_ATTACKER" -v rows="$HOSTILE_ROWS" -v ids=uuid -v detail_length="$HOSTILE_DETAIL" \
+    -f bench/seed-operations.sql
+  seed "$USER_VICTIM" "$HOSTILE_VICTIM_ROWS" uuid
+  psql_db -c "VACUUM ANALYZE operations"
+  log "   seeded $HOSTILE_ROWS operations of $HOSTILE_DETAIL-character statusDetail and $HOSTILE_VICTIM_ROWS in $((SECONDS - seconds)) s"
+  psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_VICTIM'" >"$WORK/victim-ids"
+  # A long-poll on a final operation is answered at once: the flood waits on unfinished ones.
+  psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_ATTACKER' AND status IN ('notStarted', 'running')
+                  LIMIT $HOSTILE_WAITERS" >"$WORK/attacker-ids"
+  HOSTILE_HWM_BEFORE=$(vm_kb VmHWM)
+
+  # wrk's timeout at 30 s rather than 10: a read answered (with a 503) after 10 s still counts in
+  # the p99, and one not answered in 30 s fails the check (bench/report.py).
+  RUNS=1 C=$HOSTILE_C WRK_TIMEOUT=30 SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_victim BENCH_IDS="$WORK/victim-ids" \
+    BENCH_DELAY_MS=$HOSTILE_DELAY_MS measure "$P_VICTIM_ALONE" "" wrk -s bench/lua/victim.lua "$base/"
+
+  phase "hostile load"
+  rm -f "$WORK/hostile.stop" "$WORK/hostile.out"
+  # Bounded three times over: HostileLoad stops when the stop file appears or after --seconds,
+  # halts itself 30 s after that, and timeout kills it 60 s after that.
+  local most=$((HOSTILE_RAMP_SECONDS + T + 180))
+  timeout --kill-after=10 $((most + 60)) java -cp "$JAR" bench/HostileLoad.java --port "$PORT" \
+    --token-file "$WORK/token-attacker" --ids-file "$WORK/attacker-ids" --stop-file "$WORK/hostile.stop" \
+    --seconds "$most" --filters "$HOSTILE_FILTERS" --waiters "$HOSTILE_WAITERS" --wait 60 \
+    >"$WORK/hostile.out" 2>"$WORK/hostile.err" &
+  HOSTILE_PID=$!
+  local waited=0
+  until grep -q "hostile: started" "$WORK/hostile.err" 2>/dev/null; do
+    kill -0 "$HOSTILE_PID" 2>/dev/null && ((waited < 1200)) || die "the attacker did not start; see $WORK/hostile.err"
+    sleep 0.1; ((waited += 1))
+  done
+  log "   $(grep "hostile: started" "$WORK/hostile.err"); the victim is measured in $HOSTILE_RAMP_SECONDS s"
+  sleep "$HOSTILE_RAMP_SECONDS"
+  log "   $(grep "long-polls sent" "$WORK/hostile.err" || echo "the long-polls are still being sent")"
+  # Its wall time as well: wrk's latencies start once a connection is open, and wrk first checks,
+  # then opens, its connections through the same accept queue as the attacker's thousands (against
+  # the unprotected service that took 2 minutes of SYN retries for a 15 s run).
+  local wall=$SECONDS
+  RUNS=1 WARMUP_SECONDS=0 C=$HOSTILE_C WRK_TIMEOUT=30 WRK_MAY_FAIL=1 SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_victim \
+    BENCH_IDS="$WORK/victim-ids" BENCH_DELAY_MS=$HOSTILE_DELAY_MS measure "$P_VICTIM_ATTACKED" "" wrk -s bench/lua/victim.lua "$base/"
+  record "$P_VICTIM_WALL" process "{\"value\": $((SECONDS - wall)), \"unit\": \"s\"}"
+  touch "$WORK/hostile.stop"
+  local status=0
+  wait "$HOSTILE_PID" || status=$?
+  HOSTILE_PID=""
+  ((status == 0)) || log "   the attacker exited with status $status; see $WORK/hostile.err"
+  local line
+  # Its standard output also carries the Vert.x client's own log lines: only the results are read.
+  while read -r line; do
+    case $line in
+      *'"part":"filters"'*) log "   $line"; record "$P_ATTACK_FILTERS" hostile "$line" '{"warmup": "—"}' ;;
+      *'"part":"longpolls"'*) log "   $line"; record "$P_ATTACK_POLLS" hostile "$line" '{"warmup": "—"}' ;;
+    esac
+  done <"$WORK/hostile.out"
+  grep -q '"part":"filters"' "$WORK/hostile.out" || log "   the attacker printed no results; see $WORK/hostile.err"
+  # And once it has stopped: whatever the attack left queued still delays the victim.
+  RUNS=1 WARMUP_SECONDS=0 C=$HOSTILE_C WRK_TIMEOUT=30 WRK_MAY_FAIL=1 SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_victim \
+    BENCH_IDS="$WORK/victim-ids" BENCH_DELAY_MS=$HOSTILE_DELAY_MS measure "$P_VICTIM_AFTER" "" wrk -s bench/lua/victim.lua "$base/"
 }
 
 # ------------------------------------------------------------------- main --
@@ -311,10 +438,11 @@ main() {
   rm -f "$WORK"/{results.jsonl,service.log,memory.log,pgbench_log*}
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   ((WAITERS + 100 < $(ulimit -n))) || die "WAITERS ($WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
+  ((HOSTILE_WAITERS + 100 < $(ulimit -n))) || die "HOSTILE_WAITERS ($HOSTILE_WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
   local started_at load
   started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  log "C=$C T=${T}s REPEAT=$REPEAT LIST_REPEAT=$LIST_REPEAT warm-up=$WARMUP_SECONDS on $(nproc) cores, load average $load"
+  log "PHASES=$PHASES C=$C T=${T}s REPEAT=$REPEAT LIST_REPEAT=$LIST_REPEAT warm-up=$WARMUP_SECONDS on $(nproc) cores, load average $load"
 
   scripts/dev-postgres.sh --no-create-db
   # A database of that name is rare: say nothing when there is none to drop.
@@ -327,10 +455,11 @@ main() {
   make -s package >&2
   scripts/aot-cache.sh
   java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
-    "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" >"$WORK/tokens"
+    "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" "$USER_ATTACKER" "$USER_VICTIM" >"$WORK/tokens"
   mapfile -t tokens <"$WORK/tokens"
-  local token_main=${tokens[0]} token_10k=${tokens[1]} token_1m=${tokens[2]}
+  local token_main=${tokens[0]} token_10k=${tokens[1]} token_1m=${tokens[2]} token_victim=${tokens[5]}
   printf '%s\n' "${tokens[3]}" >"$WORK/token-wait"
+  printf '%s\n' "${tokens[4]}" >"$WORK/token-attacker"
   PORT=$(python3 bench/report.py free-port)
   local base="http://127.0.0.1:$PORT/beta/me/authentication/operations"
 
@@ -341,6 +470,7 @@ main() {
   record "start to ready, fresh database (migrates)" process "{\"value\": $READY_MS, \"unit\": \"ms\"}"
   local i
   for ((i = 1; i <= STARTS; i++)); do
+    want starts || break
     stop_service
     start_service
     log "   ready ${READY_MS} ms after start, database already migrated"
@@ -349,34 +479,71 @@ main() {
   start_sampler
 
   # (a), (b)
-  local created
-  created=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
-  measure "$P_INSERT" "" pgbench -f bench/pgbench/insert.sql \
-    -D owner_id="$OWNER_INSERT" -D created_date_time="$created" -D last_action_date_time="$created" \
-    -D status=running -D status_detail="Resetting the password" \
-    -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
-  SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
   local floor_base=""
-  if [[ $FLOOR == 1 ]]; then
-    start_floor
-    floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
-    SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
+  if want creates; then
+    local created
+    created=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+    measure "$P_INSERT" "" pgbench -f bench/pgbench/insert.sql \
+      -D owner_id="$OWNER_INSERT" -D created_date_time="$created" -D last_action_date_time="$created" \
+      -D status=running -D status_detail="Resetting the password" \
+      -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
+    SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
+    if [[ $FLOOR == 1 ]]; then
+      start_floor
+      floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
+      SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
+    fi
   fi
 
   # (c)
-  psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_MAIN'" >"$WORK/ids"
-  log "   the creates made $(wc -l <"$WORK/ids") operations; reads draw from them"
-  seed "$OWNER_SELECT" "$SELECT_ROWS" numbers
-  psql_db -c "VACUUM ANALYZE operations"
-  measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
-    -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
-  SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
-  if [[ $FLOOR == 1 ]]; then
-    SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
-    stop_floor
+  if want reads; then
+    # Without the creates, the reads' user gets operations of its own.
+    want creates || seed "$USER_MAIN" 10000 uuid
+    psql_db -At -c "SELECT id FROM operations WHERE owner_id = '$USER_MAIN'" >"$WORK/ids"
+    log "   the reads draw from $(wc -l <"$WORK/ids") operations"
+    seed "$OWNER_SELECT" "$SELECT_ROWS" numbers
+    psql_db -c "VACUUM ANALYZE operations"
+    measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
+      -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
+    SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
+    if [[ $FLOOR == 1 ]]; then
+      if [[ -z $FLOOR_PID ]]; then
+        start_floor
+        floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
+      fi
+      SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
+    fi
   fi
+  stop_floor
 
   # (d)
+  want lists && lists "$base" "$token_10k" "$token_1m"
+  # (e)
+  want longpoll && longpoll
+  # (g) last: the attack leaves queued statements behind it in an unprotected service.
+  want hostile && hostile "$base" "$token_victim"
+
+  # (f) peak RSS: the kernel's high-water mark over the run, up to the hostile phase, whose own
+  # pages of 999 long rows and thousands of held connections are a bound of their own.
+  phase "end"
+  local hwm
+  hwm=$(vm_kb VmHWM)
+  if [[ -n ${HOSTILE_HWM_BEFORE:-} ]]; then
+    record "$P_PEAK" process "{\"value\": $((HOSTILE_HWM_BEFORE / 1024)), \"unit\": \"MiB\"}"
+    record "$P_PEAK_HOSTILE" process "{\"value\": $((hwm / 1024)), \"unit\": \"MiB\"}"
+  else
+    record "$P_PEAK" process "{\"value\": $((hwm / 1024)), \"unit\": \"MiB\"}"
+  fi
+  log "   peak RSS $((hwm / 1024)) MiB; by phase (max VmRSS, MiB):"
+  awk -F'\t' '{ if ($3 > max[$2]) max[$2] = $3 } END { for (p in max) printf "bench:      %-40s %d\n", p, max[p] / 1024 }' \
+    "$WORK/memory.log" >&2 || true
+
+  table "$started_at" "$load"
+}
+
+# (d) The lists. $1 = the base URL, $2 and $3 the tokens of the users with LIST_SMALL and LIST_LARGE operations.
+lists() {
+  local base=$1 token_10k=$2 token_1m=$3
   phase "seeding lists"
   local seconds=$SECONDS
   seed "$USER_10K" "$LIST_SMALL" uuid
@@ -391,8 +558,10 @@ main() {
   RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_10k measure "$P_LIST_SMALL" "" wrk -s bench/lua/get.lua "$base"
   RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_1m measure "$P_LIST_LARGE" "" wrk -s bench/lua/get.lua "$base"
   RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_1m measure "$P_PAGE100" "" wrk -s bench/lua/get.lua "$page100"
+}
 
-  # (e)
+# (e) The long-polls (bench/LongPollBench.java), as the user of target/bench/token-wait.
+longpoll() {
   phase "long-poll"
   # auto: warm-up rounds until two in a row run at the PATCH rate with wake p50 and p99 fallen by
   # 20 % or less, LONGPOLL_WARMUP_MAX_ROUNDS at most; a fixed WARMUP_SECONDS: one round; 0: none.
@@ -407,6 +576,9 @@ main() {
   warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
   local line
   while read -r line; do
+    # Its standard output also carries the Vert.x client's own log lines (a blocked-thread warning,
+    # on a busy machine): only the rounds' results are read.
+    [[ $line == '{"round":'* ]] || continue
     log "   $line"
     [[ $line == *'"warmup":true'* ]] && continue
     record "$P_WAKE" longpoll "$(python3 -c '
@@ -426,16 +598,12 @@ print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_
     record "$P_HELD" process \
       "{\"value\": $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rssHeldKb"] / 1024)' "$line"), \"unit\": \"MiB\"}"
   done <"$WORK/longpoll.out"
+}
 
-  # (f) peak RSS: the kernel's high-water mark over the whole run.
-  phase "end"
-  local hwm
-  hwm=$(vm_kb VmHWM)
-  record "$P_PEAK" process "{\"value\": $((hwm / 1024)), \"unit\": \"MiB\"}"
-  log "   peak RSS $((hwm / 1024)) MiB; by phase (max VmRSS, MiB):"
-  awk -F'\t' '{ if ($3 > max[$2]) max[$2] = $3 } END { for (p in max) printf "bench:      %-40s %d\n", p, max[p] / 1024 }' \
-    "$WORK/memory.log" >&2 || true
-
+# The table, from target/bench/results.jsonl, to RESULTS_MD. $1 = when the run started, $2 = the load average then.
+table() {
+  local started_at=$1 load=$2
+  export PHASES HOSTILE_DESC="an attacker with $(thousands "$HOSTILE_ROWS") operations of $(thousands "$HOSTILE_DETAIL")-character statusDetail runs $HOSTILE_FILTERS costly reads at a time (\$count and lists with a 2,035-character \$filter of 51 \`not contains(statusDetail,'zz%_%')\`, \$orderby=statusDetail with \$skip=99000 and with \$top=999, 62 OR'd \`contains\`) and holds $(thousands "$HOSTILE_WAITERS") long-polls (Prefer: wait=60), from $HOSTILE_RAMP_SECONDS s before the victim's measured run to its end; the victim (another user, $HOSTILE_VICTIM_ROWS operations) reads by id on $HOSTILE_C connections, each pausing $HOSTILE_DELAY_MS ms between an answer and its next read"
   local header="Numbers from one run on a shared machine with other work on it"
   if awk -v l="${load%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
     header="$header: the load average was $load on $(nproc) cores when it started, so treat the absolute numbers as noisy and compare ratios within this run only."
@@ -460,6 +628,7 @@ print(json.dumps({
     "date": date, "C": c, "T": t, "REPEAT": repeat, "load": load, "header": header,
     "cores": os.cpu_count(), "cpu": cpu, "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
     "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "java": java, "commit": commit,
+    "run_phases": os.environ["PHASES"], "hostile": os.environ["HOSTILE_DESC"],
     "phases": {
         "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
         "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
@@ -467,14 +636,18 @@ print(json.dumps({
         "list_small": os.environ["P_LIST_SMALL"], "list_large": os.environ["P_LIST_LARGE"],
         "list_page100": os.environ["P_PAGE100"], "longpoll": os.environ["P_WAKE"],
         "peak_rss": os.environ["P_PEAK"], "start": os.environ["P_START"],
+        "victim_alone": os.environ["P_VICTIM_ALONE"], "victim_attacked": os.environ["P_VICTIM_ATTACKED"],
+        "victim_after": os.environ["P_VICTIM_AFTER"],
+        "attack_filters": os.environ["P_ATTACK_FILTERS"], "attack_polls": os.environ["P_ATTACK_POLLS"],
+        "peak_rss_hostile": os.environ["P_PEAK_HOSTILE"],
         "small": f"{int(small):,}", "large": f"{int(large):,}",
     },
 }))
 PY
 )
   python3 bench/report.py table --results "$RESULTS" --memory "$WORK/memory.log" --meta "$meta" \
-    --out bench/results/latest.md
-  log "wrote bench/results/latest.md (raw: ${RESULTS#"$ROOT"/}, logs: ${WORK#"$ROOT"/}/)"
+    --out "$RESULTS_MD"
+  log "wrote $RESULTS_MD (raw: ${RESULTS#"$ROOT"/}, logs: ${WORK#"$ROOT"/}/)"
 }
 
 main "$@"

@@ -4,6 +4,13 @@
 -- UTC to the millisecond, spread over the last 20 days (younger than RETENTION_HOURS' 30 days, so
 -- that the retention job leaves them alone), and a mix of statuses with the versions and
 -- lastActionDateTime their lifecycle gives: 60 % succeeded, 10 % failed, 20 % running, 10 % notStarted.
+-- With :detail_length set above 0 (the hostile phase's attacker), every row's statusDetail is that
+-- many hex digits instead, drawn per row: the contract allows 4,096, no 'z' pattern matches them, so
+-- a contains() reads all of each, and PostgreSQL cannot compress them much.
+\if :{?detail_length}
+\else
+  \set detail_length 0
+\endif
 INSERT INTO operations (owner_id, id, created_date_time, last_action_date_time, status, status_detail,
                         resource_location, version)
 SELECT :'owner_id',
@@ -12,10 +19,14 @@ SELECT :'owner_id',
        CASE WHEN status = 'notStarted' THEN created
             ELSE least(created + (n % 600) * interval '1 second', date_trunc('milliseconds', now())) END,
        status,
-       CASE status WHEN 'notStarted' THEN NULL
-                   WHEN 'running' THEN 'Resetting the password'
-                   WHEN 'failed' THEN 'The method could not be registered'
-                   ELSE 'Done' END,
+       CASE WHEN :detail_length > 0
+            THEN left((SELECT string_agg(md5(n || '.' || i), '')
+                       FROM generate_series(1, (:detail_length + 31) / 32) AS i), :detail_length)
+            ELSE CASE status WHEN 'notStarted' THEN NULL
+                             WHEN 'running' THEN 'Resetting the password'
+                             WHEN 'failed' THEN 'The method could not be registered'
+                             ELSE 'Done' END
+       END,
        CASE WHEN status = 'succeeded'
             THEN 'https://graph.microsoft.com/beta/users/' || :'owner_id' || '/authentication/methods/' || gen_random_uuid()
        END,
