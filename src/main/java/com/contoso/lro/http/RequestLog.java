@@ -4,7 +4,6 @@ import com.contoso.lro.auth.Caller;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +29,9 @@ final class RequestLog implements PlatformHandler {
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     ctx.addBodyEndHandler(sent -> {
-      Operation operation = ContractOperations.of(ctx, contract);
       Caller caller = BearerAuthentication.caller(ctx);
-      LOG.info("{} {} {} {}ms", kv("method", ctx.request().method().name()),
-        kv("route", operation == null ? "(none)" : ApiRouter.routeTemplate(contract, operation)),
+      LOG.info("{} {} {} {}ms", kv("method", RequestMethods.named(ctx.request().method().name())),
+        kv("route", ContractOperations.routeOf(ctx, contract)),
         kv("status", ctx.response().getStatusCode()),
         kv("durationMs", (System.nanoTime() - started) / 1_000_000),
         kv("request-id", RequestIds.requestId(ctx)),

@@ -132,4 +132,36 @@ class ErrorResponsesTest extends ServiceTest {
       ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).detachAppender(log);
     }
   }
+
+  /**
+   * A failure's log line names the request by its route template, as the request log does, and its
+   * caller by a pseudonym: never by its path, which holds another user's object id.
+   */
+  @Test
+  void a_failure_on_another_users_operations_is_logged_without_that_users_object_id() {
+    String otherUser = UUID.randomUUID().toString();
+    String path = "/beta/users/" + otherUser + "/authentication/operations";
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).addAppender(log);
+    await(service.database.pool().query("ALTER TABLE operations RENAME TO operations_gone").execute());
+    try {
+      HttpResponse<Buffer> response = await(service.request(HttpMethod.POST, path)
+        .bearerTokenAuthentication(service.tokens.user().appOnly("UserAuthenticationMethod.ReadWrite.All").sign())
+        .sendJsonObject(new JsonObject()));
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      String requestId = response.getHeader("request-id");
+      assertThat(log.list).filteredOn(event -> event.getFormattedMessage().contains(requestId)).singleElement()
+        .satisfies(event -> {
+          assertThat(event.getFormattedMessage()).doesNotContainIgnoringCase(otherUser)
+            .contains("route=/beta/users/{userId}/authentication/operations").contains("method=POST")
+            .containsPattern("user=[0-9a-f]{16}");
+          assertThat(event.getThrowableProxy().getMessage()).doesNotContainIgnoringCase(otherUser);
+        });
+    } finally {
+      await(service.database.pool().query("ALTER TABLE operations_gone RENAME TO operations").execute());
+      ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).detachAppender(log);
+    }
+  }
 }
