@@ -91,6 +91,12 @@ public final class TestService {
     return start(vertx, new TestTokens(), overrides, registry);
   }
 
+  /** On a Vert.x with metrics, trusting {@code tokens}' keys wherever {@code overrides} publish them. */
+  public static Future<TestService> start(Vertx vertx, PrometheusMeterRegistry registry, TestTokens tokens,
+                                          Map<String, String> overrides) {
+    return start(vertx, tokens, overrides, registry);
+  }
+
   private static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides,
                                            PrometheusMeterRegistry registry) {
     return TestDatabase.create(vertx).compose(database -> {

@@ -55,7 +55,7 @@ public final class ApiRouter {
     Router api = builder.createRouter();
     nameByTemplate(api, contract);
     root.route(basePath(contract) + "/*").subRouter(api);
-    GraphErrorHandler errors = new GraphErrorHandler();
+    GraphErrorHandler errors = new GraphErrorHandler(contract);
     root.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
       root.errorHandler(status, errors.forStatus(status));

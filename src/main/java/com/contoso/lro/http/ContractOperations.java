@@ -8,8 +8,19 @@ import io.vertx.openapi.contract.Operation;
 final class ContractOperations {
 
   private static final String KEY = "contractOperation";
+  static final String NO_ROUTE = "(none)";
 
   private ContractOperations() {
+  }
+
+  /**
+   * The request's route as logs name it: its operation's path template, e.g.
+   * /beta/users/{userId}/authentication/operations, never the path, which carries user and operation
+   * ids; {@value #NO_ROUTE} when the contract names no operation for it.
+   */
+  static String routeOf(RoutingContext ctx, OpenAPIContract contract) {
+    Operation operation = of(ctx, contract);
+    return operation == null ? NO_ROUTE : ApiRouter.routeTemplate(contract, operation);
   }
 
   /** The operation, or null when the contract names no operation for this method and path. */

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.auth.Caller;
 import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
@@ -12,17 +13,22 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.UUID;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * The one place where failures become responses: every error leaves as the Graph error body,
- * with no stack trace, SQL or class name; unexpected ones are logged with their request-id.
+ * with no stack trace, SQL or class name; unexpected ones are logged with their request-id and
+ * route template, never the request's path.
  */
 public final class GraphErrorHandler implements Handler<RoutingContext> {
 
@@ -30,6 +36,13 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
 
   /** How long a client should wait when the database cannot be reached. */
   static final int RETRY_AFTER_SECONDS = 5;
+
+  private final OpenAPIContract contract;
+
+  /** @param contract what names a request's route in the log lines of failures */
+  public GraphErrorHandler(OpenAPIContract contract) {
+    this.contract = contract;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -44,19 +57,17 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     return ctx -> respond(ctx, classify(ctx, status));
   }
 
-  private static void respond(RoutingContext ctx, ApiException error) {
+  private void respond(RoutingContext ctx, ApiException error) {
     if (ctx.response().closed()) {
       // The client went away (or a deadline cut it off): nobody is left to answer.
-      LOG.debug("request-id={} {} {}: the connection closed before the answer", RequestIds.requestId(ctx),
-        ctx.request().method(), ctx.request().path());
+      LOG.debug("{} {} {} {}: the connection closed before the answer", requestOf(ctx));
       return;
     }
     if (error.status() == 503) {
-      LOG.warn("request-id={} {} {}: the database is unavailable: {}", RequestIds.requestId(ctx), ctx.request().method(),
-        ctx.request().path(), ctx.failure() == null ? "" : ctx.failure().getMessage());
+      LOG.warn("{} {} {} {}: the database is unavailable: {}", append(requestOf(ctx),
+        ctx.failure() == null ? "" : ctx.failure().getMessage()));
     } else if (error.status() >= 500) {
-      LOG.error("request-id={} {} {} failed", RequestIds.requestId(ctx), ctx.request().method(), ctx.request().path(),
-        ctx.failure());
+      LOG.error("{} {} {} {} failed", append(requestOf(ctx), ctx.failure()));
     }
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
@@ -73,6 +84,25 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     SecurityHeaders.apply(response);
     response.end(Json.encode(body(ctx, error)));
+  }
+
+  /**
+   * Which request a line is about, as the request log names it: its id, method, route template and
+   * caller's pseudonym. Not its path, which names users (another user's object id, under
+   * /users/{userId}) and operations, nor its method as sent, which may be any length.
+   */
+  private Object[] requestOf(RoutingContext ctx) {
+    Caller caller = BearerAuthentication.caller(ctx);
+    return new Object[] {kv("request-id", RequestIds.requestId(ctx)),
+      kv("method", RequestMethods.named(ctx.request().method().name())),
+      kv("route", ContractOperations.routeOf(ctx, contract)),
+      kv("user", caller == null ? null : caller.pseudonym())};
+  }
+
+  private static Object[] append(Object[] arguments, Object last) {
+    Object[] all = Arrays.copyOf(arguments, arguments.length + 1);
+    all[arguments.length] = last;
+    return all;
   }
 
   private static ApiException classify(RoutingContext ctx, int fallbackStatus) {

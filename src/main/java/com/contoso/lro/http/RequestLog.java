@@ -4,20 +4,21 @@ import com.contoso.lro.auth.Caller;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.contract.Operation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 /**
  * One log line per request when its response is sent: method, route template, status, duration,
- * request-id, client-request-id, and a hash of the user, never the user's id or token.
+ * request-id, client-request-id (when it is short and printable), and a hash of the user, never the
+ * user's id or token.
  */
 final class RequestLog implements PlatformHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
+  private static final int MAX_CLIENT_REQUEST_ID = 128;
+  private static final String UNLOGGABLE = "(not shown)";
 
   private final OpenAPIContract contract;
 
@@ -30,16 +31,29 @@ final class RequestLog implements PlatformHandler {
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     ctx.addBodyEndHandler(sent -> {
-      Operation operation = ContractOperations.of(ctx, contract);
       Caller caller = BearerAuthentication.caller(ctx);
-      LOG.info("{} {} {} {}ms", kv("method", ctx.request().method().name()),
-        kv("route", operation == null ? "(none)" : ApiRouter.routeTemplate(contract, operation)),
+      LOG.info("{} {} {} {}ms", kv("method", RequestMethods.named(ctx.request().method().name())),
+        kv("route", ContractOperations.routeOf(ctx, contract)),
         kv("status", ctx.response().getStatusCode()),
         kv("durationMs", (System.nanoTime() - started) / 1_000_000),
         kv("request-id", RequestIds.requestId(ctx)),
-        kv("client-request-id", RequestIds.clientRequestId(ctx)),
+        kv("client-request-id", loggable(RequestIds.clientRequestId(ctx))),
         kv("user", caller == null ? null : caller.pseudonym()));
     });
     ctx.next();
+  }
+
+  /**
+   * The client's {@code client-request-id} as the log writes it: as sent when it is a short run of
+   * visible ASCII, as a GUID is; else a placeholder, as a header value may be 8 KiB long and hold
+   * characters that forge a line of the text format.
+   */
+  static String loggable(String clientRequestId) {
+    if (clientRequestId == null) {
+      return null;
+    }
+    boolean visible = clientRequestId.length() <= MAX_CLIENT_REQUEST_ID
+      && clientRequestId.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    return visible ? clientRequestId : UNLOGGABLE;
   }
 }

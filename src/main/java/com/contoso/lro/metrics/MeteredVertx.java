@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Vert.x as the service runs it, with its metrics on, and the Prometheus registry that belongs to
  * this Vert.x alone. HTTP requests are labelled by route template, method and status, never by
- * their path, which carries ids; connection pools by their name.
+ * their path, which carries ids; connection pools by their name. Every label comes from a set that
+ * no client can grow ({@link BoundedLabels}).
  */
 public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
 
@@ -40,6 +41,9 @@ public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config()
       .meterFilter(ServedRoute.FILTER)
+      .meterFilter(BoundedLabels.METHOD)
+      .meterFilter(BoundedLabels.HTTP_POOL_NAME)
+      .meterFilter(BoundedLabels.NO_JVM_INFO)
       .meterFilter(latencyHistogram());
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A JWKS endpoint on a local port, as Entra ID's discovery keys endpoint: a test sets what it
  * publishes, or how it fails, and counts how often the service read it.
  */
-final class JwksEndpoint {
+public final class JwksEndpoint {
 
   private final Vertx vertx;
   private final AtomicInteger reads = new AtomicInteger();
@@ -29,7 +29,7 @@ final class JwksEndpoint {
   }
 
   /** Listening on a free port and publishing the public halves of {@code keys}. */
-  static Future<JwksEndpoint> start(Vertx vertx, JWK... keys) {
+  public static Future<JwksEndpoint> start(Vertx vertx, JWK... keys) {
     JwksEndpoint endpoint = new JwksEndpoint(vertx);
     endpoint.publish(keys);
     return endpoint.listen(0).map(listening -> {
@@ -48,7 +48,7 @@ final class JwksEndpoint {
       .onSuccess(listening -> server = listening);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port + "/common/discovery/v2.0/keys";
   }
 
@@ -90,7 +90,7 @@ final class JwksEndpoint {
     return reads.get();
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return server.close();
   }
 }

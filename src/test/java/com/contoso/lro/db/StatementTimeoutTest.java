@@ -1,8 +1,13 @@
 package com.contoso.lro.db;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.ServiceEnv;
 import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
+import com.contoso.lro.http.GraphErrorHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,10 +15,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static com.contoso.lro.GraphErrors.assertServiceUnavailable;
@@ -52,6 +59,35 @@ class StatementTimeoutTest extends ServiceTest {
     HttpResponse<Buffer> after = service.call(GET, OPERATIONS + "/" + id, token, null);
     assertThat(after.statusCode()).isEqualTo(200);
     assertThat(after.bodyAsJsonObject().getString("status")).as("the cancelled PATCH changed nothing").isEqualTo("running");
+  }
+
+  /** The warning a 503 leaves names the route template, never the path, which holds another user's object id. */
+  @Test
+  void a_503_on_another_users_operation_is_logged_without_that_users_object_id() {
+    String otherUser = UUID.randomUUID().toString();
+    String path = "/beta/users/" + otherUser + "/authentication/operations/" + UUID.randomUUID();
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger errors = (Logger) LoggerFactory.getLogger(GraphErrorHandler.class);
+    errors.addAppender(log);
+    SqlConnection locker = lockOperations(service);
+    try {
+      HttpResponse<Buffer> response = service.call(GET, path,
+        service.tokens.user().appOnly("UserAuthenticationMethod.Read.All").sign(), null);
+
+      assertServiceUnavailable(response);
+      String requestId = response.getHeader("request-id");
+      assertThat(log.list).filteredOn(event -> event.getFormattedMessage().contains(requestId)).singleElement()
+        .satisfies(event -> {
+          assertThat(event.getLevel()).isEqualTo(Level.WARN);
+          assertThat(event.getFormattedMessage()).doesNotContainIgnoringCase(otherUser)
+            .contains("route=/beta/users/{userId}/authentication/operations/{longRunningOperationId}")
+            .containsPattern("user=[0-9a-f]{16}");
+        });
+    } finally {
+      release(locker);
+      errors.detachAppender(log);
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +130,88 @@ class ErrorResponsesTest extends ServiceTest {
         assertThat(event.getFormattedMessage()).contains(requestId);
         assertThat(event.getThrowableProxy()).isNotNull();
       });
+    } finally {
+      await(service.database.pool().query("ALTER TABLE operations_gone RENAME TO operations").execute());
+      ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).detachAppender(log);
+    }
+  }
+
+  /**
+   * The request log writes the client's client-request-id as sent when it is a short run of visible
+   * ASCII, as a GUID is, and never a longer one, or one with a tab that would misalign the text
+   * format's line: a header value may be 8 KiB long.
+   */
+  @Test
+  void the_request_log_writes_a_client_request_id_only_when_it_is_short_and_printable() throws InterruptedException {
+    Logger requestLog = (Logger) LoggerFactory.getLogger(RequestLog.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Level level = requestLog.getLevel();
+    requestLog.setLevel(Level.INFO);
+    requestLog.addAppender(log);
+    try {
+      String guid = UUID.randomUUID().toString();
+      String odd = "forged\tline-" + "x".repeat(3_000);
+      String plainId = await(service.request(HttpMethod.GET, "/health/live").putHeader("client-request-id", guid).send())
+        .getHeader("request-id");
+      String oddId = await(service.request(HttpMethod.GET, "/health/live").putHeader("client-request-id", odd).send())
+        .getHeader("request-id");
+
+      String plainLine = requestLogLine(log, plainId);
+      String oddLine = requestLogLine(log, oddId);
+      assertThat(plainLine).contains("client-request-id=" + guid);
+      assertThat(oddLine).doesNotContain("forged").doesNotContain("xxxxxxxx").doesNotContain("\t");
+    } finally {
+      requestLog.detachAppender(log);
+      requestLog.setLevel(level);
+    }
+  }
+
+  /**
+   * The fields of the request log's line for a request, as the JSON format writes them: written
+   * once its answer has been sent, so perhaps just after the answer arrived.
+   */
+  private static String requestLogLine(ListAppender<ILoggingEvent> log, String requestId) throws InterruptedException {
+    for (int i = 0; i < 250; i++) {
+      synchronized (log) {
+        for (ILoggingEvent event : log.list) {
+          String fields = Arrays.stream(event.getArgumentArray()).map(String::valueOf).collect(Collectors.joining(" "));
+          if (fields.contains("request-id=" + requestId)) {
+            return fields;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no request log line for " + requestId);
+  }
+
+  /**
+   * A failure's log line names the request by its route template, as the request log does, and its
+   * caller by a pseudonym: never by its path, which holds another user's object id.
+   */
+  @Test
+  void a_failure_on_another_users_operations_is_logged_without_that_users_object_id() {
+    String otherUser = UUID.randomUUID().toString();
+    String path = "/beta/users/" + otherUser + "/authentication/operations";
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).addAppender(log);
+    await(service.database.pool().query("ALTER TABLE operations RENAME TO operations_gone").execute());
+    try {
+      HttpResponse<Buffer> response = await(service.request(HttpMethod.POST, path)
+        .bearerTokenAuthentication(service.tokens.user().appOnly("UserAuthenticationMethod.ReadWrite.All").sign())
+        .sendJsonObject(new JsonObject()));
+
+      assertThat(response.statusCode()).isEqualTo(500);
+      String requestId = response.getHeader("request-id");
+      assertThat(log.list).filteredOn(event -> event.getFormattedMessage().contains(requestId)).singleElement()
+        .satisfies(event -> {
+          assertThat(event.getFormattedMessage()).doesNotContainIgnoringCase(otherUser)
+            .contains("route=/beta/users/{userId}/authentication/operations").contains("method=POST")
+            .containsPattern("user=[0-9a-f]{16}");
+          assertThat(event.getThrowableProxy().getMessage()).doesNotContainIgnoringCase(otherUser);
+        });
     } finally {
       await(service.database.pool().query("ALTER TABLE operations_gone RENAME TO operations").execute());
       ((Logger) LoggerFactory.getLogger(GraphErrorHandler.class)).detachAppender(log);
