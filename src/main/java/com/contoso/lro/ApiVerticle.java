@@ -8,6 +8,8 @@ import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.http.BodyDeadline;
+import com.contoso.lro.http.ConnectionSetup;
+import com.contoso.lro.http.Http2HeadLimits;
 import com.contoso.lro.http.InvalidRequests;
 import com.contoso.lro.http.ServerOptions;
 import com.contoso.lro.health.HealthRoutes;
@@ -23,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -118,9 +121,11 @@ public final class ApiVerticle extends VerticleBase {
     HealthRoutes.mount(router, vertx, database, readiness, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);
-    return vertx.createHttpServer(ServerOptions.of(config.httpPort(), config.connections()))
+    HttpServerOptions serverOptions = ServerOptions.of(config.httpPort(), config.connections());
+    return vertx.createHttpServer(serverOptions)
+      .connectionHandler(new ConnectionSetup(serverOptions))
       .invalidRequestHandler(new InvalidRequests())
-      .requestHandler(new BodyDeadline(vertx, config.connections().bodyTimeoutSeconds(), router))
+      .requestHandler(new Http2HeadLimits(new BodyDeadline(vertx, config.connections().bodyTimeoutSeconds(), router)))
       .listen()
       .onSuccess(listening -> server = listening);
   }

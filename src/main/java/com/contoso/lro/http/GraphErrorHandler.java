@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
@@ -119,6 +120,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
       return BodyBindingErrors.describe(failure);
     }
+    if (failure instanceof MalformedFraming framing) {
+      // The body's end, and so the next request's start, is unknown: nothing more is read on this connection.
+      return new ApiException(400, "badRequest", framing.getMessage(), null, Map.of("Connection", "close"));
+    }
     if (DatabaseErrors.isUnavailable(failure)) {
       return ApiException.serviceUnavailable(RETRY_AFTER_SECONDS);
     }
@@ -152,7 +157,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     String requestId = response.headers().contains(RequestIds.REQUEST_ID)
       ? response.headers().get(RequestIds.REQUEST_ID)
       : UUID.randomUUID().toString();
-    String clientRequestId = request.getHeader(RequestIds.CLIENT_REQUEST_ID);
+    String clientRequestId = RequestIds.clientRequestId(request);
     response.putHeader(RequestIds.REQUEST_ID, requestId);
     if (clientRequestId != null) {
       response.putHeader(RequestIds.CLIENT_REQUEST_ID, clientRequestId);

@@ -16,6 +16,12 @@ public final class ServerOptions {
   public static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
   /** The largest header section; a larger one is a 431. */
   public static final int MAX_HEADER_BYTES = 8 * 1024;
+  /**
+   * HTTP/2's SETTINGS_MAX_HEADER_LIST_SIZE, what Netty decodes of a request's header block (at 32 bytes a field
+   * more than the bytes): room for a request line and a header section just over the limits above, which
+   * {@link Http2HeadLimits} then answers in Graph's shape. Over it, Netty answers a bare 431 itself.
+   */
+  public static final int HTTP2_MAX_HEADER_LIST_BYTES = 2 * (MAX_REQUEST_LINE_BYTES + MAX_HEADER_BYTES);
 
   private ServerOptions() {
   }
@@ -29,8 +35,15 @@ public final class ServerOptions {
       // time is no activity until it is whole, so this also cuts a client that sends its head slowly.
       .setIdleTimeout(connections.idleTimeoutSeconds())
       .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    options.getInitialSettings().setMaxHeaderListSize(HTTP2_MAX_HEADER_LIST_BYTES);
+    options
+      // No HTTP/2 in cleartext: to detect it, Vert.x hands a cleartext connection to its HTTP/1.x code only once
+      // its own decoder has read the first request's head, too late for ConnectionSetup's StrictRequestDecoder,
+      // and that first request is the one a smuggling attack sends. HTTP/2 is offered over TLS, by ALPN.
+      .setHttp2ClearTextEnabled(false);
     connections.tls().ifPresent(files -> options
       .setSsl(true)
+      .setUseAlpn(true)
       .setKeyCertOptions(new PemKeyCertOptions()
         .setCertPath(files.certificate().toString())
         .setKeyPath(files.privateKey().toString())));

@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Refuses, before any body is read, three requests that would otherwise fail outside the reach of
+ * Refuses, before any body is read, four requests that would otherwise fail outside the reach of
  * {@link GraphErrorHandler}:
  * <ul>
+ *   <li>a header value with a control character (RFC 9110 5.5): HTTP/2 lets CR, LF and NUL through, and an
+ *       echoed client-request-id would then fail the response (a 500) or split it for an HTTP/1.1 hop;
  *   <li>a query string that is not valid percent-encoding (e.g. {@code $filter=%}): vertx-web's
  *       BodyHandler decodes it once the body has arrived, and throws there, leaving the request unanswered;
  *   <li>a form or multipart body with a method other than POST, PUT, PATCH or DELETE: BodyHandler asks
@@ -30,6 +32,12 @@ final class UnreadableRequests implements PlatformHandler {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    for (Map.Entry<String, String> header : request.headers()) {
+      if (!RequestIds.isFieldValue(header.getValue())) {
+        ctx.fail(ApiException.badRequest("The " + shown(header.getKey()) + " header's value holds a control character."));
+        return;
+      }
+    }
     String transferEncoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
     if (transferEncoding != null && !transferEncoding.trim().equalsIgnoreCase("chunked")) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
@@ -48,6 +56,12 @@ final class UnreadableRequests implements PlatformHandler {
       return;
     }
     ctx.next();
+  }
+
+  /** A header's name as the message may show it: a token (RFC 9110 5.1), or not at all. */
+  private static String shown(String name) {
+    return name.length() <= 64 && name.chars().allMatch(c -> c < 0x7f && (Character.isLetterOrDigit(c)
+      || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) ? name : "(unnamed)";
   }
 
   private static boolean isForm(String contentType) {
