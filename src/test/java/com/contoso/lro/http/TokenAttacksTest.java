@@ -109,6 +109,8 @@ class TokenAttacksTest extends ServiceTest {
         token -> token.sign(headerBuilder(JWSAlgorithm.RS256, tokens.rsa.getKeyID())
           .x509CertChain(List.of(com.nimbusds.jose.util.Base64.encode(publicKey(tokens).getEncoded()))).build(),
           trustedSigner(tokens)))),
+      attack("ES256 by the trusted EC key, its signature in DER form rather than JWS's R and S",
+        tokens -> Attack.of(tokens.user(), token -> TestTokens.derSigned(token.signedWith(tokens.ec).sign()))),
       attack("not a JWT", tokens -> new Attack("not-a-jwt", UUID.randomUUID().toString())),
       attack("three segments of nothing", tokens -> new Attack("a.b.c", UUID.randomUUID().toString())));
   }
