@@ -38,9 +38,10 @@ class CreateOperationValidationTest extends ServiceTest {
     {"id": "."}                                        | id                 | pattern
     {"id": ".."}                                       | id                 | pattern
     {"resourceLocation": "javascript:alert(1)"}        | resourceLocation   | pattern
-    {"resourceLocation": "JavaScript://%0aalert(1)"}   | resourceLocation   | is invalid
+    {"resourceLocation": "JavaScript://%0aalert(1)"}   | resourceLocation   | pattern
     {"resourceLocation": "file:///etc/passwd"}         | resourceLocation   | pattern
-    {"resourceLocation": "data:text/html,<b>x</b>"}    | resourceLocation   | pattern
+    {"resourceLocation": "data:text/html,<b>x</b>"}    | resourceLocation   | uri
+    {"resourceLocation": "data:text/plain,x"}          | resourceLocation   | pattern
     {"resourceLocation": "ftp://contoso.example/r"}    | resourceLocation   | pattern
     {"resourceLocation": "https:///no/host"}           | resourceLocation   | is invalid
     {"createdDateTime": "2026-11-28T10:15:30Z"}        | createdDateTime    | read-only
