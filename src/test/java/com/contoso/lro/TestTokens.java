@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -14,6 +15,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -61,6 +63,20 @@ public final class TestTokens {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same ES256 token with its signature written in ASN.1 DER, as Java's and OpenSSL's ECDSA give
+   * it, rather than as JWS's R and S (RFC 7518 3.4): a form no honest issuer sends.
+   */
+  public static String derSigned(String es256Token) {
+    int dot = es256Token.lastIndexOf('.');
+    try {
+      byte[] der = ECDSA.transcodeSignatureToDER(Base64URL.from(es256Token.substring(dot + 1)).decode());
+      return es256Token.substring(0, dot + 1) + Base64URL.encode(der);
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
     }
   }
 

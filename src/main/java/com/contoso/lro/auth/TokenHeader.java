@@ -14,9 +14,10 @@ import java.util.List;
  * refused when not understood, and keys that the token brings or points to: only the configured
  * JWKS's keys are trusted.
  *
+ * @param algorithm {@code alg}: RS256 or ES256
  * @param keyId {@code kid}, or null
  */
-record TokenHeader(String keyId) {
+record TokenHeader(String algorithm, String keyId) {
 
   static final String MALFORMED = "The token's signature or format is invalid.";
   private static final List<String> KEYS_OF_ITS_OWN = List.of("jwk", "jku", "x5c", "x5u");
@@ -48,6 +49,6 @@ record TokenHeader(String keyId) {
     if (keyId != null && !(keyId instanceof String)) {
       return Future.failedFuture(MALFORMED);
     }
-    return Future.succeededFuture(new TokenHeader((String) keyId));
+    return Future.succeededFuture(new TokenHeader(algorithm, (String) keyId));
   }
 }

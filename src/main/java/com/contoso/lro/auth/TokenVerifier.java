@@ -90,6 +90,9 @@ public final class TokenVerifier {
   private Future<Verified> check(String token) {
     keys.refreshIfStale();
     return TokenHeader.read(token).compose(header -> {
+      if ("ES256".equals(header.algorithm()) && !isJoseEs256Signature(token)) {
+        return Future.failedFuture(TokenHeader.MALFORMED);
+      }
       if (keySet.knows(header.keyId())) {
         return checkSignatureAndClaims(token);
       }
@@ -124,6 +127,24 @@ public final class TokenVerifier {
       long validUntil = ((Number) claims.getValue("exp")).longValue() * 1000 + skewMillis;
       return Future.succeededFuture(new Verified(Caller.fromClaims(claims), validUntil));
     });
+  }
+
+  /**
+   * Whether the token's signature has the form JWS gives ES256 (RFC 7518 3.4): R and S, 32 bytes each.
+   * vertx-auth-jwt 5.0.7 also takes a signature in ASN.1 DER form (its JWS.verify converts only what is
+   * not DER already), a second encoding of one signature that no conforming issuer makes.
+   */
+  static boolean isJoseEs256Signature(String token) {
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    // 64 bytes are 86 base64url characters without padding; decoding only checks the alphabet.
+    if (signature.length() != 86) {
+      return false;
+    }
+    try {
+      return Base64.getUrlDecoder().decode(signature).length == 64;
+    } catch (IllegalArgumentException notBase64url) {
+      return false;
+    }
   }
 
   /** How many verified tokens this verifier remembers. */

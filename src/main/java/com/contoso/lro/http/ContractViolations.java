@@ -73,8 +73,13 @@ final class ContractViolations {
    * (at least one), at its property. They disagree on formats, and vertx-openapi takes a date-time without an offset.
    */
   static ApiException fromErrors(List<Error> errors) {
-    Error first = errors.get(0);
-    String reason = "format".equals(first.getKeyword()) ? formatReason(first) : first.getMessage();
+    // A value that is no URI at all fails its pattern too: its format is the better reason.
+    Error first = errors.stream().filter(error -> "format".equals(error.getKeyword())).findFirst().orElse(errors.get(0));
+    String reason = switch (String.valueOf(first.getKeyword())) {
+      case "format" -> formatReason(first);
+      case "pattern" -> "the value does not match the pattern " + keywordValue(first, "pattern");
+      default -> first.getMessage();
+    };
     NodePath at = first.getInstanceLocation();
     if (at == null || at.getNameCount() == 0) {
       return ApiException.badRequest("The request body is invalid: " + reason + ".");
@@ -83,9 +88,22 @@ final class ContractViolations {
     return ApiException.badRequest("Property '" + property + "' is invalid: " + reason + ".", property);
   }
 
-  private static String formatReason(Error error) {
+  /**
+   * Whether networknt's errors are the better words: vertx-openapi asserts no format, and says of a
+   * pattern only that the string does not match it.
+   */
+  static boolean wordsBetterThanVertx(List<Error> errors) {
+    return errors.stream().anyMatch(error -> "format".equals(error.getKeyword()) || "pattern".equals(error.getKeyword()));
+  }
+
+  /** The failed keyword's value in the schema, e.g. a pattern's regex. */
+  private static String keywordValue(Error error, String keyword) {
     JsonNode schema = error.getSchemaNode();
-    String format = schema.isTextual() ? schema.asText() : schema.path("format").asText();
+    return schema.isTextual() ? schema.asText() : schema.path(keyword).asText();
+  }
+
+  private static String formatReason(Error error) {
+    String format = keywordValue(error, "format");
     return "date-time".equals(format)
       ? "a date-time needs an offset, e.g. 2026-11-28T10:15:30Z or 2026-11-28T11:15:30+01:00"
       : "the value is not a valid " + format;

@@ -1,9 +1,7 @@
 package com.contoso.lro.http;
 
 import com.contoso.lro.Application;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -13,15 +11,12 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.json.schema.common.dsl.SchemaType;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,9 +41,6 @@ final class RequestSchemas {
 
   private final Map<Operation, Schema> bodies = new IdentityHashMap<>();
   private final Map<Parameter, Schema> strings = new IdentityHashMap<>();
-  // Decimals as BigDecimal: a huge number would be a double's Infinity, on which the validator's enum check throws.
-  private final ObjectReader reader = DatabindCodec.mapper().reader()
-    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   RequestSchemas(OpenAPIContract contract) {
     // vertx-openapi's resolved schemas keep their references, as absolute URIs into the contract.
@@ -90,24 +82,17 @@ final class RequestSchemas {
     return strings.get(parameter).validate(TextNode.valueOf(value)).isEmpty();
   }
 
-  /** One body's check: the body as a JSON tree when it passed, else the schema's errors (none when it is not JSON). */
+  /** One body's check: the body as a JSON tree when it passed, else the schema's errors (none when there is no body). */
   record Checked(JsonNode passed, List<Error> errors) {
   }
 
-  /** @param operation one that takes a body */
-  Checked check(Operation operation, Buffer body) {
-    Schema schema = bodies.get(operation);
-    JsonNode tree = body == null || body.length() == 0 ? null : parse(body);
-    List<Error> errors = tree == null ? List.of() : schema.validate(tree);
+  /**
+   * @param operation one that takes a body
+   * @param tree the body as {@link RequestJson} read it, or null when there is none
+   */
+  Checked check(Operation operation, JsonNode tree) {
+    List<Error> errors = tree == null ? List.of() : bodies.get(operation).validate(tree);
     return new Checked(tree != null && errors.isEmpty() ? tree : null, errors);
-  }
-
-  private JsonNode parse(Buffer body) {
-    try {
-      return reader.readTree(body.getBytes());
-    } catch (IOException notJson) {
-      return null;
-    }
   }
 
   /**

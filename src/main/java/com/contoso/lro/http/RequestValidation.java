@@ -76,17 +76,22 @@ final class RequestValidation {
   }
 
   /**
-   * The body as a JSON tree, once {@link RequestSchemas} has passed it. A body refused there goes
-   * through vertx-openapi's check for the words of its error. Where the two disagree, which they do
-   * on formats (vertx-openapi takes a date-time without an offset), the refusal stands.
+   * The body as a JSON tree, once {@link RequestJson} has read it within its bounds and
+   * {@link RequestSchemas} has passed it. A body refused there goes through vertx-openapi's check
+   * for the words of its error, unless networknt's are better (a format, a pattern). Where the two
+   * disagree, which they do on formats (vertx-openapi takes a date-time without an offset), the
+   * refusal stands.
    */
   private RequestParameter body(RoutingContext ctx, Operation operation) {
     if (operation.getRequestBody() == null) {
       return new RequestParameterImpl(null);
     }
-    RequestSchemas.Checked checked = compiled.check(operation, ctx.body().buffer());
+    RequestSchemas.Checked checked = compiled.check(operation, RequestJson.read(ctx.body().buffer()));
     if (checked.passed() != null) {
       return new RequestParameterImpl(checked.passed());
+    }
+    if (ContractViolations.wordsBetterThanVertx(checked.errors())) {
+      throw ContractViolations.fromErrors(checked.errors());
     }
     RequestParameter allowed = checks.validateBody(operation.getRequestBody(), VerbatimParameters.body(ctx));
     if (checked.errors().isEmpty()) {

@@ -2,6 +2,9 @@ package com.contoso.lro.auth;
 
 import com.contoso.lro.TestTokens;
 import com.contoso.lro.config.AppConfig;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -67,6 +70,29 @@ class TokenVerifierTest {
     }
 
     assertThat(verifier.remembered()).isEqualTo(TokenVerifier.REMEMBERED);
+  }
+
+  @Test
+  void an_es256_signature_is_taken_in_jws_form_only_not_in_der_form(Vertx vertx) {
+    TokenVerifier verifier = verifier(vertx, 60);
+    String jose = tokens.user().signedWith(tokens.ec).sign();
+
+    assertThat(await(verifier.verify(jose)).oid()).isNotBlank();
+    assertThat(refused(verifier, TestTokens.derSigned(tokens.user().signedWith(tokens.ec).sign()))).isTrue();
+  }
+
+  /**
+   * Canary: vertx-auth-jwt 5.0.7 verifies an ES256 signature in DER form as well as in JWS's form
+   * (JWS.verify turns only a signature that is not DER already into DER), so TokenVerifier refuses
+   * the DER form itself. When this fails, the library refuses it too, and that check can go.
+   */
+  @Test
+  void canary_vertx_auth_jwt_still_accepts_an_es256_signature_in_der_form(Vertx vertx) {
+    TrustedKeys keys = await(TrustedKeys.load(vertx, AppConfig.from(Map.of("AUTH_JWKS", tokens.writeJwks(dir).toString())).auth()));
+    JWTAuth library = JWTAuth.create(vertx, new JWTAuthOptions(keys.current().options()));
+    String der = TestTokens.derSigned(tokens.user().signedWith(tokens.ec).sign());
+
+    assertThat(await(library.authenticate(new TokenCredentials(der))).principal().getString("oid")).isNotBlank();
   }
 
   private TokenVerifier verifier(Vertx vertx, int skewSeconds) {

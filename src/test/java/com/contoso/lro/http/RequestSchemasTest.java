@@ -69,24 +69,23 @@ class RequestSchemasTest {
   }
 
   @Test
-  void a_body_that_is_not_one_json_value_passes_nothing_and_names_no_property() {
-    for (String notJson : new String[] {"", "{\"status\": ", "{} {}", "{\"status\": \"running\"} trailing"}) {
-      RequestSchemas.Checked checked = check(create, notJson);
-      assertThat(checked.passed()).as(notJson).isNull();
-      assertThat(checked.errors()).as(notJson).isEmpty();
-    }
+  void no_body_passes_nothing_and_names_no_property() {
+    RequestSchemas.Checked checked = schemas.check(create, null);
+
+    assertThat(checked.passed()).isNull();
+    assertThat(checked.errors()).isEmpty();
   }
 
   @Test
-  void a_number_too_large_for_a_double_is_an_error_not_an_exception() {
-    RequestSchemas.Checked checked = check(create, "{\"status\": 1e999}");
+  void a_number_too_large_for_a_double_that_the_body_bounds_let_through_is_an_error_not_an_exception() {
+    RequestSchemas.Checked checked = check(create, "{\"status\": 1e399}");
 
     assertThat(checked.passed()).isNull();
     assertThat(checked.errors()).isNotEmpty();
   }
 
   private static RequestSchemas.Checked check(Operation operation, String body) {
-    return schemas.check(operation, Buffer.buffer(body));
+    return schemas.check(operation, RequestJson.read(Buffer.buffer(body)));
   }
 
   @Test

@@ -109,6 +109,15 @@ class TokenAttacksTest extends ServiceTest {
         token -> token.sign(headerBuilder(JWSAlgorithm.RS256, tokens.rsa.getKeyID())
           .x509CertChain(List.of(com.nimbusds.jose.util.Base64.encode(publicKey(tokens).getEncoded()))).build(),
           trustedSigner(tokens)))),
+      attack("ES256 by the trusted EC key, its signature in DER form rather than JWS's R and S",
+        tokens -> Attack.of(tokens.user(), token -> TestTokens.derSigned(token.signedWith(tokens.ec).sign()))),
+      attack("numbers no token needs in its header and claims, which a JSON reader might write out at length",
+        tokens -> {
+          String oid = UUID.randomUUID().toString();
+          return new Attack(base64url("{\"alg\":\"ES256\",\"kid\":\"" + tokens.ec.getKeyID() + "\",\"n\":1e999999999}") + "."
+            + base64url("{\"oid\":\"" + oid + "\",\"exp\":1e20000000,\"nbf\":-1e999999999,\"iat\":"
+            + "9".repeat(900) + "}") + "." + "A".repeat(86), oid);
+        }),
       attack("not a JWT", tokens -> new Attack("not-a-jwt", UUID.randomUUID().toString())),
       attack("three segments of nothing", tokens -> new Attack("a.b.c", UUID.randomUUID().toString())));
   }
@@ -132,6 +141,10 @@ class TokenAttacksTest extends ServiceTest {
       }
     }
     assertThat(storedCount(attack.oid())).as("operations stored for the forged user").isZero();
+  }
+
+  private static String base64url(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static Named<Function<TestTokens, Attack>> attack(String name, Function<TestTokens, Attack> forge) {

@@ -35,6 +35,15 @@ class CreateOperationValidationTest extends ServiceTest {
     {"color": "blue"}                                  | color              | does not exist
     {"id": "has a space"}                              | id                 | pattern
     {"id": ""}                                         | id                 | pattern
+    {"id": "."}                                        | id                 | pattern
+    {"id": ".."}                                       | id                 | pattern
+    {"resourceLocation": "javascript:alert(1)"}        | resourceLocation   | pattern
+    {"resourceLocation": "JavaScript://%0aalert(1)"}   | resourceLocation   | pattern
+    {"resourceLocation": "file:///etc/passwd"}         | resourceLocation   | pattern
+    {"resourceLocation": "data:text/html,<b>x</b>"}    | resourceLocation   | uri
+    {"resourceLocation": "data:text/plain,x"}          | resourceLocation   | pattern
+    {"resourceLocation": "ftp://contoso.example/r"}    | resourceLocation   | pattern
+    {"resourceLocation": "https:///no/host"}           | resourceLocation   | is invalid
     {"createdDateTime": "2026-11-28T10:15:30Z"}        | createdDateTime    | read-only
     """)
   void a_bad_property_is_a_400_that_names_it_and_the_reason(String body, String property, String reason) {
@@ -49,6 +58,33 @@ class CreateOperationValidationTest extends ServiceTest {
       .doesNotContain("additional properties");
     assertThat(error.getString("target")).isEqualTo(property);
     assertThat(storedCount(user.oid())).isZero();
+  }
+
+  @ParameterizedTest(name = "id {0} → 201, and readable at its Location")
+  @CsvSource({"...", ".a", "a.", "._", "a", "~", "a..b"})
+  void an_id_of_dots_and_more_is_accepted_and_readable_at_its_location(String id) {
+    var user = service.tokens.user();
+
+    HttpResponse<Buffer> created = post(user.sign(), "application/json", new JsonObject().put("id", id).encode());
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    String location = created.getHeader("Location");
+    assertThat(java.net.URI.create(location).getPath()).endsWith("/operations/" + id);
+    HttpResponse<Buffer> read = await(service.request(HttpMethod.GET, java.net.URI.create(location).getRawPath())
+      .bearerTokenAuthentication(user.sign()).send());
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.bodyAsJsonObject().getString("id")).isEqualTo(id);
+  }
+
+  @ParameterizedTest(name = "resourceLocation {0} → 201")
+  @CsvSource({"https://graph.microsoft.com/beta/users/1", "HTTPS://Contoso.example/r", "http://localhost:8080/r",
+    "Http://127.0.0.1"})
+  void an_http_or_https_resource_location_is_accepted(String resourceLocation) {
+    HttpResponse<Buffer> response = post(service.tokens.user().sign(), "application/json",
+      new JsonObject().put("resourceLocation", resourceLocation).encode());
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.bodyAsJsonObject().getString("resourceLocation")).isEqualTo(resourceLocation);
   }
 
   @Test

@@ -99,6 +99,9 @@ class UpdateOperationTest extends ServiceTest {
     {"status": "unknownFutureValue"}              | status
     {"lastActionDateTime": "2026-11-28T10:00:00Z"} | lastActionDateTime
     {"resourceLocation": "not a uri"}             | resourceLocation
+    {"resourceLocation": "javascript:alert(1)"}   | resourceLocation
+    {"resourceLocation": "file:///etc/passwd"}    | resourceLocation
+    {"resourceLocation": "data:text/html,<b>x</b>"} | resourceLocation
     """)
   void a_bad_update_is_a_400_that_names_the_property_and_changes_nothing(String body, String property) {
     var user = service.tokens.user();
