@@ -110,7 +110,8 @@ public final class ApiVerticle extends VerticleBase {
       .with(new PoolOptions()
         .setMaxSize(Math.max(1, config.database().listPoolSize() / config.httpInstances()))
         .setName(LIST_POOL_NAME)
-        .setConnectionTimeout(timeoutMillis)
+        // A backstop: CancellingStatements answers a statement still waiting at timeoutMillis itself.
+        .setConnectionTimeout(2 * timeoutMillis)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
       .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
       .connectingTo(config.database().connect())

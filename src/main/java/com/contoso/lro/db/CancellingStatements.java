@@ -1,5 +1,6 @@
 package com.contoso.lro.db;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +25,7 @@ public final class CancellingStatements {
   private final Pool pool;
   private final Duration limit;
 
-  /** @param pool whose connection timeout is at most {@code limit}, so that a waiter leaves its queue in time */
+  /** @param pool whose connection timeout, a backstop, is longer than {@code limit} */
   public CancellingStatements(Vertx vertx, Pool pool, Duration limit) {
     this.vertx = vertx;
     this.pool = pool;
@@ -36,30 +37,57 @@ public final class CancellingStatements {
    * passed since this call, by which time the statement has been cancelled or was never sent.
    */
   public <T> Future<T> run(Function<SqlConnection, Future<T>> statement) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    return pool.getConnection().compose(connection -> {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        connection.close();
-        return Future.failedFuture(new DatabaseTimeout.Exceeded(limit));
-      }
-      Promise<T> answer = Promise.promise();
-      Future<T> running = Future.<Void>succeededFuture().compose(start -> statement.apply(connection));
-      long timer = vertx.setTimer(Math.max(1, left / 1_000_000), expired -> {
-        if (answer.tryFail(new DatabaseTimeout.Exceeded(limit))) {
-          // The connection goes back only once the statement has ended and the cancel has been
-          // delivered: a cancel that arrived late would hit the next statement on the connection.
-          Future<Void> cancelled = PgConnection.cast(connection).cancelRequest();
-          Future.join(running, cancelled).onComplete(ended -> connection.close());
-        }
-      });
-      running.onComplete(result -> {
+    Attempt<T> attempt = new Attempt<>(statement);
+    // Set before the connection is asked for: it decides before the pool's own, longer, timeout.
+    attempt.timer = vertx.setTimer(limit.toMillis(), expired -> attempt.expire());
+    pool.getConnection().onComplete(attempt::leased);
+    return attempt.answer.future();
+  }
+
+  /** One statement's way, on the caller's event loop: leased, sent, ended or expired. */
+  private final class Attempt<T> {
+
+    private final Function<SqlConnection, Future<T>> statement;
+    private final Promise<T> answer = Promise.promise();
+    private long timer;
+    private SqlConnection connection;
+    private Future<T> running;
+
+    private Attempt(Function<SqlConnection, Future<T>> statement) {
+      this.statement = statement;
+    }
+
+    private void leased(AsyncResult<SqlConnection> lease) {
+      if (lease.failed()) {
         vertx.cancelTimer(timer);
-        if (result.succeeded() ? answer.tryComplete(result.result()) : answer.tryFail(result.cause())) {
-          connection.close();
-        }
-      });
-      return answer.future();
-    });
+        answer.tryFail(lease.cause());
+        return;
+      }
+      connection = lease.result();
+      if (answer.future().isComplete()) {
+        // The deadline passed while it waited for the connection: never sent.
+        connection.close();
+        return;
+      }
+      running = Future.<Void>succeededFuture().compose(start -> statement.apply(connection));
+      running.onComplete(this::ended);
+    }
+
+    private void ended(AsyncResult<T> result) {
+      vertx.cancelTimer(timer);
+      if (result.succeeded() ? answer.tryComplete(result.result()) : answer.tryFail(result.cause())) {
+        connection.close();
+      }
+    }
+
+    private void expire() {
+      if (!answer.tryFail(new DatabaseTimeout.Exceeded(limit)) || running == null) {
+        return;
+      }
+      // The connection goes back only once the statement has ended and the cancel has been
+      // delivered: a cancel that arrived later would hit the next statement on the connection.
+      Future<Void> cancelled = PgConnection.cast(connection).cancelRequest();
+      Future.join(running, cancelled).onComplete(ended -> connection.close());
+    }
   }
 }
