@@ -72,8 +72,8 @@ public final class ServiceVerticle extends VerticleBase {
    * bucket and counter.
    */
   private void sweepEvery(UserThrottle throttle, StatementShares shares) {
-    throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS,
-      tick -> vertx.executeBlocking(() -> config.throttle().enabled() ? throttle.sweep() + shares.sweep() : shares.sweep(), false));
+    throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS, tick -> vertx.executeBlocking(
+      () -> (config.throttle().enabled() ? throttle.sweep() : 0) + shares.sweep(), false));
   }
 
   @Override
