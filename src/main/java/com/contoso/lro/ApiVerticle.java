@@ -3,6 +3,7 @@ package com.contoso.lro;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.docs.ContractDocs;
@@ -20,6 +21,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.throttle.StatementShares;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -31,6 +33,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -47,6 +50,7 @@ import java.util.function.Supplier;
 public final class ApiVerticle extends VerticleBase {
 
   private static final String POOL_NAME = "lro-pool";
+  private static final String LIST_POOL_NAME = "lro-list-pool";
   /**
    * Statements sent on a connection before the answers to those before them have come back. Every
    * statement is one of its own (none needs a transaction), so a pipeline mixes requests freely.
@@ -66,13 +70,14 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
   private final UserThrottle throttle;
+  private final StatementShares shares;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle) {
+                     UserThrottle throttle, StatementShares shares) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -81,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
     this.registry = registry;
     this.operationMetrics = operationMetrics;
     this.throttle = throttle;
+    this.shares = shares;
   }
 
   @Override
@@ -100,14 +106,29 @@ public final class ApiVerticle extends VerticleBase {
       .connectingTo(new PgConnectOptions(config.database().connect()).setPipeliningLimit(PIPELINING_LIMIT))
       .using(vertx)
       .build();
+    // Lists and counts, whose cost follows the query options, lease connections of their own, one
+    // statement at a time: no get or write waits in a pipeline behind one, and a timed-out one can be
+    // cancelled on the server without cancelling others.
+    Pool lists = PgBuilder.pool()
+      .with(new PoolOptions()
+        .setMaxSize(Math.max(1, config.database().listPoolSize() / config.httpInstances()))
+        .setName(LIST_POOL_NAME)
+        // A backstop: CancellingStatements answers a statement still waiting at timeoutMillis itself.
+        .setConnectionTimeout(2 * timeoutMillis)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+      .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
+      .connectingTo(config.database().connect())
+      .using(vertx)
+      .build();
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
     // Asked for only once the gate below has let a request through, when start-up has read the key.
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
-    OperationStore store = new OperationStore(database, context, config.database().timeout());
+    OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),
+      context, config.database().timeout());
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()));
+      new DatabaseTimeout(config.database().timeout()), shares);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,

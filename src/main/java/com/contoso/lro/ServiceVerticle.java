@@ -8,6 +8,7 @@ import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.docs.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.retention.RetentionVerticle;
+import com.contoso.lro.throttle.StatementShares;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -42,6 +43,7 @@ public final class ServiceVerticle extends VerticleBase {
   public Future<?> start() {
     OperationMetrics operationMetrics = new OperationMetrics(registry);
     UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
+    StatementShares shares = new StatementShares(config.database().statementsPerCaller());
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
     // The database's first attempt runs while the contract, its served copies and the keys load:
@@ -57,20 +59,21 @@ public final class ServiceVerticle extends VerticleBase {
           .onFailure(failure -> LOG.error("The retention job did not start", failure)));
         return vertx.deployVerticle(
           () -> new ApiVerticle(config, contract.result(), docs.result(), keys.result(), readiness, registry,
-            operationMetrics, throttle),
+            operationMetrics, throttle, shares),
           new DeploymentOptions().setInstances(config.httpInstances()));
       })
-      .onSuccess(started -> sweepEvery(throttle))
+      .onSuccess(started -> sweepEvery(throttle, shares))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());
   }
 
-  /** Drops idle buckets now and then, off the event loops: a sweep walks every caller's bucket. */
-  private void sweepEvery(UserThrottle throttle) {
-    if (config.throttle().enabled()) {
-      throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS,
-        tick -> vertx.executeBlocking(throttle::sweep, false));
-    }
+  /**
+   * Drops idle buckets and counters now and then, off the event loops: a sweep walks every caller's
+   * bucket and counter.
+   */
+  private void sweepEvery(UserThrottle throttle, StatementShares shares) {
+    throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS, tick -> vertx.executeBlocking(
+      () -> (config.throttle().enabled() ? throttle.sweep() : 0) + shares.sweep(), false));
   }
 
   @Override

@@ -142,8 +142,13 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
    * @param poolSize DB_POOL_SIZE: connections in all, divided among the HTTP verticles (at least one each)
    * @param timeout  DB_TIMEOUT_SECONDS: the longest a request waits on the database (to connect, for a pooled
    *                 connection, for its statements) before it is answered 503
+   * @param listPoolSize        DB_LIST_POOL_SIZE: connections in all for lists and counts, one statement each at a
+   *                            time, divided among the HTTP verticles (at least one each)
+   * @param statementsPerCaller DB_STATEMENTS_PER_CALLER: list and count statements each caller may have in flight
+   *                            on one instance; beyond, 429
    */
-  public record DatabaseConfig(PgConnectOptions connect, int poolSize, Duration timeout) {
+  public record DatabaseConfig(PgConnectOptions connect, int poolSize, Duration timeout, int listPoolSize,
+                               int statementsPerCaller) {
 
     public static final String APPLICATION_NAME = "lro-service";
 
@@ -168,7 +173,14 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       // The server cancels a statement that outlives the request that waits for it, rather than
       // keeping a connection busy for nobody. Set at connection start-up, like application_name.
       connect.addProperty("statement_timeout", String.valueOf(statementTimeoutMillis));
-      return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8), Duration.ofSeconds(timeoutSeconds));
+      int listPoolSize = read.integer("DB_LIST_POOL_SIZE", 4);
+      // Two, so that a list with $count=true (its page and its count at once) fits one caller's share.
+      int statementsPerCaller = read.integer("DB_STATEMENTS_PER_CALLER", 2);
+      if (listPoolSize < 1 || statementsPerCaller < 2) {
+        throw new IllegalArgumentException("DB_LIST_POOL_SIZE must be at least 1 and DB_STATEMENTS_PER_CALLER at least 2");
+      }
+      return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8), Duration.ofSeconds(timeoutSeconds),
+        listPoolSize, statementsPerCaller);
     }
 
     /** The same database, as Flyway's JDBC driver names it, with the same TLS mode. */

@@ -7,6 +7,7 @@ import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.http.ApiException;
 import com.contoso.lro.operations.query.OrderBy;
+import com.contoso.lro.operations.query.PageDepth;
 import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.operations.query.QueryOptionException;
 import com.contoso.lro.operations.query.SortTerm;
@@ -277,6 +278,7 @@ public final class OperationService {
       List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.get().read(request.skiptoken(), scope, order);
       int top = request.top() == null ? DEFAULT_TOP : request.top();
       int skip = request.skiptoken() == null && request.skip() != null ? request.skip() : 0;
+      PageDepth.check(request.orderby(), skip, top);
       OperationStore.Matching matching = OperationStore.matching(owner.id(), request.filter());
       Future<List<Operation>> rows = store.list(matching, order, after, top + 1, skip);
       Future<Optional<Long>> count = request.count()

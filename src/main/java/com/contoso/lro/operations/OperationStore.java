@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
+import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseErrors;
 import com.contoso.lro.operations.query.FilterParser;
 import com.contoso.lro.operations.query.SortTerm;
@@ -128,7 +129,7 @@ public final class OperationStore {
   private static final String DELETE =
     "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
-  private final SqlClient database;
+  private final CancellingStatements lists;
   private final CommitGroups<Operation> inserts;
   private final PreparedQuery<RowSet<Row>> insertAnswering;
   private final PreparedQuery<RowSet<Row>> selectOne;
@@ -140,11 +141,12 @@ public final class OperationStore {
 
   /**
    * @param database a client whose every statement runs in a transaction of its own
+   * @param lists    where lists and counts run, each cancelled once DB_TIMEOUT_SECONDS have passed
    * @param context  the event loop that calls this store, on which creates complete
    * @param timeout  DB_TIMEOUT_SECONDS: a create that waited this long to be sent is not sent
    */
-  public OperationStore(SqlClient database, Context context, Duration timeout) {
-    this.database = database;
+  public OperationStore(SqlClient database, CancellingStatements lists, Context context, Duration timeout) {
+    this.lists = lists;
     PreparedQuery<RowSet<Row>> insert = database.preparedQuery(INSERT);
     PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(INSERT_MANY);
     this.inserts = new CommitGroups<>(context, timeout, INSERTS_IN_FLIGHT, MAX_GROUP,
@@ -275,13 +277,13 @@ public final class OperationStore {
       + " ORDER BY " + order.stream().map(term -> term.sql() + (term.descending() ? " DESC" : " ASC"))
       .collect(Collectors.joining(", "))
       + " LIMIT " + parameters.add(limit) + " OFFSET " + parameters.add(offset);
-    return database.preparedQuery(sql).execute(parameters.tuple())
+    return lists.run(connection -> connection.preparedQuery(sql).execute(parameters.tuple()))
       .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(OperationStore::operation).toList());
   }
 
   Future<Long> count(Matching matching) {
-    return database.preparedQuery("SELECT count(*) FROM operations WHERE " + matching.sql())
-      .execute(SqlParameters.startingWith(matching.values()).tuple())
+    return lists.run(connection -> connection.preparedQuery("SELECT count(*) FROM operations WHERE " + matching.sql())
+        .execute(SqlParameters.startingWith(matching.values()).tuple()))
       .map(rows -> rows.iterator().next().getLong(0));
   }
 

@@ -6,11 +6,14 @@ import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
+import com.contoso.lro.http.ApiException;
+import com.contoso.lro.http.BearerAuthentication;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
+import com.contoso.lro.throttle.StatementShares;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The HTTP face of the operations: one method per operationId of the contract. The three roots
@@ -37,14 +41,20 @@ public final class OperationsHandler implements OperationsApi {
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
+  private final StatementShares shares;
   private final OperationJson operationJson = new OperationJson();
 
-  /** @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout) {
+  /**
+   * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
+   * @param shares          the list and count statements each caller may have in flight on this instance
+   */
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
+                           StatementShares shares) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
     this.databaseTimeout = databaseTimeout;
+    this.shares = shares;
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -171,7 +181,8 @@ public final class OperationsHandler implements OperationsApi {
 
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
     Owner owner = PermissionCheck.owner(ctx);
-    databaseTimeout.bound(service.list(owner, request))
+    // A page and its count run at once: two statements.
+    withShare(ctx, request.count() ? 2 : 1, () -> service.list(owner, request))
       .map(page -> collection(ctx, owner, page, select))
       .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
       .onFailure(ctx::fail);
@@ -192,9 +203,29 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private void count(RoutingContext ctx, String search, String filter) {
-    databaseTimeout.bound(service.count(PermissionCheck.owner(ctx), filter, search))
+    withShare(ctx, 1, () -> service.count(PermissionCheck.owner(ctx), filter, search))
       .onSuccess(count -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(String.valueOf(count)))
       .onFailure(ctx::fail);
+  }
+
+  /**
+   * The work of a list or count, bound by DB_TIMEOUT_SECONDS, once the caller's share of statements
+   * in flight holds {@code statements} more; else a 429 before anything is sent. The share is given
+   * back when the work ends or times out, whichever comes first.
+   */
+  private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
+    StatementShares.Share share = shares.take(BearerAuthentication.caller(ctx).oid(), statements);
+    if (share == null) {
+      return Future.failedFuture(ApiException.tooManyRequests(1, "Too many requests: this service runs at most "
+        + shares.perCaller() + " list and count statements per caller at once on each instance. Retry after 1 seconds."));
+    }
+    Future<T> started;
+    try {
+      started = work.get();
+    } catch (RuntimeException e) {
+      started = Future.failedFuture(e);
+    }
+    return databaseTimeout.bound(started).onComplete(done -> share.giveBack());
   }
 
   /**

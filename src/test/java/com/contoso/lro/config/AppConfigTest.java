@@ -151,4 +151,21 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "0.000001", "THROTTLE_BURST", "2000")))
       .hasMessageContaining("refill");
   }
+
+  @Test
+  void lists_and_counts_have_four_connections_of_their_own_and_two_statements_per_caller_by_default() {
+    assertThat(AppConfig.from(Map.of()).database().listPoolSize()).isEqualTo(4);
+    assertThat(AppConfig.from(Map.of()).database().statementsPerCaller()).isEqualTo(2);
+    AppConfig.DatabaseConfig set = AppConfig.from(Map.of("DB_LIST_POOL_SIZE", "6", "DB_STATEMENTS_PER_CALLER", "3")).database();
+    assertThat(set.listPoolSize()).isEqualTo(6);
+    assertThat(set.statementsPerCaller()).isEqualTo(3);
+  }
+
+  @Test
+  void a_share_too_small_for_a_list_with_its_count_is_refused_with_the_variable_named() {
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DB_STATEMENTS_PER_CALLER", "1")))
+      .hasMessageContaining("DB_STATEMENTS_PER_CALLER");
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DB_LIST_POOL_SIZE", "0")))
+      .hasMessageContaining("DB_LIST_POOL_SIZE");
+  }
 }

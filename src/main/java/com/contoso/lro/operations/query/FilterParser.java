@@ -33,6 +33,16 @@ public final class FilterParser {
   static final int MAX_LENGTH = 2048;
   /** Bounds the recursion through parentheses and {@code not}, so no expression can exhaust the stack. */
   static final int MAX_DEPTH = 32;
+  /**
+   * Bounds on what one statement costs the database (measured in bench/README.md): each string
+   * function reads its property's whole value on every row of the caller, which for a long
+   * statusDetail means reading it back from TOAST again.
+   */
+  public static final int MAX_FUNCTIONS = 4;
+  /** The longest string that startswith, endswith or contains takes. */
+  public static final int MAX_PATTERN_LENGTH = 256;
+  /** Comparisons, 'in' lists and functions in one expression. */
+  public static final int MAX_TERMS = 32;
 
   private static final String STATUS_TYPE = "microsoft.graph.longRunningOperationStatus";
   private static final Map<String, String> COMPARISONS =
@@ -42,6 +52,8 @@ public final class FilterParser {
   private final FilterTokenizer tokens;
   private final SqlParameters parameters;
   private int depth;
+  private int terms;
+  private int functions;
 
   private FilterParser(String filter, SqlParameters parameters) {
     this.tokens = new FilterTokenizer(filter);
@@ -116,12 +128,25 @@ public final class FilterParser {
       return sql;
     }
     if (token.kind() == Kind.WORD && FUNCTIONS.contains(token.text())) {
+      count(token);
+      if (++functions > MAX_FUNCTIONS) {
+        throw invalid(token.position(), "more than " + MAX_FUNCTIONS
+          + " calls of contains, startswith and endswith, this service's limit on the cost of a filter");
+      }
       return function(token);
     }
     if (token.kind() == Kind.WORD) {
+      count(token);
       return comparison(token);
     }
     throw invalid(token.position(), "expected a property, a function, 'not' or '(', found " + token.describe());
+  }
+
+  private void count(Token token) {
+    if (++terms > MAX_TERMS) {
+      throw invalid(token.position(), "more than " + MAX_TERMS
+        + " comparisons and functions, this service's limit on the cost of a filter");
+    }
   }
 
   private void enter(Token token) {
@@ -143,6 +168,10 @@ public final class FilterParser {
     if (string.kind() != Kind.STRING) {
       throw invalid(string.position(),
         "'" + name.text() + "' takes a string such as 'abc' after the property, found " + string.describe());
+    }
+    if (((String) string.value()).length() > MAX_PATTERN_LENGTH) {
+      throw invalid(string.position(), "the string of '" + name.text() + "' is longer than " + MAX_PATTERN_LENGTH
+        + " characters, this service's limit");
     }
     expect(Kind.CLOSE, "')' after the string");
     String column = property.sql();

@@ -280,6 +280,35 @@ class FilterParserTest {
     assertRejected("id eq '" + "a".repeat(2049 - 8) + "'", 2049, "the expression is longer than 2048 characters");
   }
 
+  @Test
+  void four_string_functions_are_accepted_and_a_fifth_is_refused_where_it_starts() {
+    String four = "contains(statusDetail,'a') and startswith(id,'b') or endswith(resourceLocation,'c') or contains(id,'d')";
+    assertThat(FilterParser.toSql(four, new SqlParameters())).contains("strpos", "starts_with", "right(");
+    assertRejected(four + " or contains(id,'e')", four.length() + 5,
+      "more than 4 calls of contains, startswith and endswith, this service's limit on the cost of a filter");
+    String term = "not contains(statusDetail,'zz%_%')";
+    String attack = String.join(" and ", java.util.Collections.nCopies(52, term));
+    assertRejected(attack, 4 * (term.length() + " and ".length()) + "not ".length() + 1, "more than 4 calls of contains");
+  }
+
+  @Test
+  void a_string_function_takes_a_string_of_256_characters_at_most() {
+    String longest = "z".repeat(256);
+    assertThat(FilterParser.toSql("contains(statusDetail,'" + longest + "')", new SqlParameters())).contains("strpos");
+    assertRejected("startswith(statusDetail,'" + longest + "z')", 25,
+      "the string of 'startswith' is longer than 256 characters, this service's limit");
+    assertThat(FilterParser.toSql("statusDetail eq '" + longest + "z'", new SqlParameters()))
+      .as("a comparison's string is bounded by the expression's length only").contains("IS NOT DISTINCT FROM");
+  }
+
+  @Test
+  void thirty_two_comparisons_and_functions_are_accepted_and_a_thirty_third_is_refused() {
+    String many = String.join(" or ", java.util.stream.IntStream.range(0, 32).mapToObj(i -> "id eq 'x'").toList());
+    assertThat(FilterParser.toSql(many, new SqlParameters())).contains("$32");
+    assertRejected(many + " or status in ('running','failed')", many.length() + 5,
+      "more than 32 comparisons and functions, this service's limit on the cost of a filter");
+  }
+
   private static void assertRejected(String filter, int position, String reason) {
     assertThatThrownBy(() -> FilterParser.toSql(filter, new SqlParameters()))
       .isInstanceOfSatisfying(QueryOptionException.class, e -> {

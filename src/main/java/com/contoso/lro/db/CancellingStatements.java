@@ -1,0 +1,93 @@
+package com.contoso.lro.db;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Runs the statements whose cost follows the query options and the caller's data (lists and
+ * counts) on connections of their own, one statement per connection at a time, so that no get,
+ * create or update waits in a pipeline behind one of them. Once DB_TIMEOUT_SECONDS have passed,
+ * the statement is cancelled on the server (a CancelRequest, as psql's Ctrl-C sends) and its
+ * connection goes back to the pool; a statement still waiting for a connection then is never sent.
+ * PostgreSQL's statement_timeout stays the backstop for a cancel that does not arrive.
+ */
+public final class CancellingStatements {
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Duration limit;
+
+  /** @param pool whose connection timeout, a backstop, is longer than {@code limit} */
+  public CancellingStatements(Vertx vertx, Pool pool, Duration limit) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.limit = limit;
+  }
+
+  /**
+   * The statement's result, or a failure with {@link DatabaseTimeout.Exceeded} once the limit has
+   * passed since this call, by which time the statement has been cancelled or was never sent.
+   */
+  public <T> Future<T> run(Function<SqlConnection, Future<T>> statement) {
+    Attempt<T> attempt = new Attempt<>(statement);
+    // Set before the connection is asked for: it decides before the pool's own, longer, timeout.
+    attempt.timer = vertx.setTimer(limit.toMillis(), expired -> attempt.expire());
+    pool.getConnection().onComplete(attempt::leased);
+    return attempt.answer.future();
+  }
+
+  /** One statement's way, on the caller's event loop: leased, sent, ended or expired. */
+  private final class Attempt<T> {
+
+    private final Function<SqlConnection, Future<T>> statement;
+    private final Promise<T> answer = Promise.promise();
+    private long timer;
+    private SqlConnection connection;
+    private Future<T> running;
+
+    private Attempt(Function<SqlConnection, Future<T>> statement) {
+      this.statement = statement;
+    }
+
+    private void leased(AsyncResult<SqlConnection> lease) {
+      if (lease.failed()) {
+        vertx.cancelTimer(timer);
+        answer.tryFail(lease.cause());
+        return;
+      }
+      connection = lease.result();
+      if (answer.future().isComplete()) {
+        // The deadline passed while it waited for the connection: never sent.
+        connection.close();
+        return;
+      }
+      running = Future.<Void>succeededFuture().compose(start -> statement.apply(connection));
+      running.onComplete(this::ended);
+    }
+
+    private void ended(AsyncResult<T> result) {
+      vertx.cancelTimer(timer);
+      if (result.succeeded() ? answer.tryComplete(result.result()) : answer.tryFail(result.cause())) {
+        connection.close();
+      }
+    }
+
+    private void expire() {
+      if (!answer.tryFail(new DatabaseTimeout.Exceeded(limit)) || running == null) {
+        return;
+      }
+      // The connection goes back only once the statement has ended and the cancel has been
+      // delivered: a cancel that arrived later would hit the next statement on the connection.
+      Future<Void> cancelled = PgConnection.cast(connection).cancelRequest();
+      Future.join(running, cancelled).onComplete(ended -> connection.close());
+    }
+  }
+}
