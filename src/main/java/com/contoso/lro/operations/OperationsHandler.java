@@ -6,6 +6,7 @@ import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
+import com.contoso.lro.http.ApiException;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
@@ -171,6 +172,12 @@ public final class OperationsHandler implements OperationsApi {
 
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
     Owner owner = PermissionCheck.owner(ctx);
+    int echoed = GraphLinks.echoedLength(ctx);
+    if (echoed > GraphLinks.ECHOED_QUERY_LIMIT) {
+      ctx.fail(ApiException.badRequest("The $filter and other parameters take " + echoed + " characters percent-encoded; "
+        + "a list takes " + GraphLinks.ECHOED_QUERY_LIMIT + " at most, so that @odata.nextLink stays under 2,048.", "$filter"));
+      return;
+    }
     databaseTimeout.bound(service.list(owner, request))
       .map(page -> collection(ctx, owner, page, select))
       .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
@@ -286,7 +293,7 @@ public final class OperationsHandler implements OperationsApi {
       ? page.items().stream().map(OperationsHandler::model).toList()
       : page.items().stream().map(operation -> item(operation, select).getMap()).toList();
     return operationJson.collection(links.operationsContext(ctx, owner.id()), page.count().orElse(null), items,
-      page.nextPageToken().map(token -> links.nextPage(ctx, token)).orElse(null));
+      page.nextPageToken().map(token -> links.nextPage(ctx, owner.id(), token)).orElse(null));
   }
 
   /** The entity through the generated model, cut to $select (id always stays), as Graph does. */
