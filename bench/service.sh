@@ -19,12 +19,13 @@ start_service() {
   since=$(date +%s%N)
   # Every other setting of the service (README's configuration table) at its default, whatever
   # the caller's environment holds; but the per-caller throttle, whose default (1,000 requests/s)
-  # the bench's single user exceeds on purpose: it stands for many users. The throttle's check
+  # the bench's single user exceeds on purpose: it stands for many users (so does its cap on
+  # long-polls, 500, which the long-poll phase's 5,000 waiters exceed). The throttle's check
   # still runs on every request.
   env -i PATH="$PATH" HOME="$HOME" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
     ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
-    THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 \
+    THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 LONG_POLLS_PER_CALLER=1000000 \
     "$ROOT/scripts/run-service.sh" "$JAR" >>"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \

@@ -18,6 +18,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.throttle.LongPolls;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -63,13 +64,14 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
   private final UserThrottle throttle;
+  private final LongPolls longPolls;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle) {
+                     UserThrottle throttle, LongPolls longPolls) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -78,6 +80,7 @@ public final class ApiVerticle extends VerticleBase {
     this.registry = registry;
     this.operationMetrics = operationMetrics;
     this.throttle = throttle;
+    this.longPolls = longPolls;
   }
 
   @Override
@@ -104,7 +107,7 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()));
+      new DatabaseTimeout(config.database().timeout()), longPolls);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,

@@ -7,11 +7,13 @@ import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.http.ApiException;
+import com.contoso.lro.http.BearerAuthentication;
 import com.contoso.lro.http.GraphLinks;
 import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
+import com.contoso.lro.throttle.LongPolls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,19 +35,27 @@ import java.util.Optional;
 public final class OperationsHandler implements OperationsApi {
 
   private static final String JSON = "application/json";
+  /** A long-poll ends within 60 s, most much sooner: soon enough to look again, rarely enough not to spin. */
+  private static final int LONG_POLL_RETRY_SECONDS = 5;
 
   private final OperationService service;
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
   private final OperationJson operationJson = new OperationJson();
+  private final LongPolls longPolls;
 
-  /** @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout) {
+  /**
+   * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
+   * @param longPolls       the instance's count of held Prefer: wait requests, per caller
+   */
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
+                           LongPolls longPolls) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
     this.databaseTimeout = databaseTimeout;
+    this.longPolls = longPolls;
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -218,7 +228,14 @@ public final class OperationsHandler implements OperationsApi {
         .onFailure(ctx::fail);
       return;
     }
-    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id);
+    String caller = BearerAuthentication.caller(ctx).oid();
+    if (!longPolls.tryAcquire(caller)) {
+      ctx.fail(ApiException.tooManyRequests(LONG_POLL_RETRY_SECONDS, "Too many requests: this caller holds "
+        + longPolls.perCaller() + " requests with Prefer: wait on this instance, the most it may. Retry after "
+        + LONG_POLL_RETRY_SECONDS + " seconds, or ask without Prefer: wait."));
+      return;
+    }
+    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, () -> longPolls.release(caller));
     ctx.response().closeHandler(clientGone -> waiter.stop());
     databaseTimeout.bound(service.get(owner, id))
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)

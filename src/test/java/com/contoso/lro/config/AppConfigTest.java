@@ -151,4 +151,12 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("THROTTLE_RATE_PER_SECOND", "0.000001", "THROTTLE_BURST", "2000")))
       .hasMessageContaining("refill");
   }
+
+  @Test
+  void a_caller_holds_500_long_polls_by_default_and_at_least_one() {
+    assertThat(AppConfig.from(Map.of()).longPollsPerCaller()).isEqualTo(500);
+    assertThat(AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "3")).longPollsPerCaller()).isEqualTo(3);
+    assertThatThrownBy(() -> AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "0")))
+      .hasMessageContaining("LONG_POLLS_PER_CALLER");
+  }
 }
