@@ -18,7 +18,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
-import com.contoso.lro.throttle.LongPolls;
+import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -64,14 +64,15 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
   private final UserThrottle throttle;
-  private final LongPolls longPolls;
+  private final PerCallerLimit longPolls;
+  private final PerCallerLimit largePages;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle, LongPolls longPolls) {
+                     UserThrottle throttle, PerCallerLimit longPolls, PerCallerLimit largePages) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -81,6 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     this.operationMetrics = operationMetrics;
     this.throttle = throttle;
     this.longPolls = longPolls;
+    this.largePages = largePages;
   }
 
   @Override
@@ -107,7 +109,7 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()), longPolls);
+      new DatabaseTimeout(config.database().timeout()), longPolls, largePages);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,

@@ -1,6 +1,6 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.throttle.LongPolls;
+import com.contoso.lro.throttle.PerCallerLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +20,7 @@ public final class OperationMetrics {
   private final Counter deleted;
 
   /** @param longPolls this instance's held Prefer: wait requests */
-  public OperationMetrics(MeterRegistry registry, LongPolls longPolls) {
+  public OperationMetrics(MeterRegistry registry, PerCallerLimit longPolls) {
     created = Counter.builder("lro.created.operations")
       .description("Operations created; a create answered again for its Idempotency-Key is not counted")
       .register(registry);
@@ -30,7 +30,7 @@ public final class OperationMetrics {
     deleted = Counter.builder("lro.deleted.operations")
       .description("Operations deleted by a client; the retention job's deletes are not counted")
       .register(registry);
-    Gauge.builder("lro.waiting.requests", longPolls, LongPolls::held)
+    Gauge.builder("lro.waiting.requests", longPolls, PerCallerLimit::held)
       .description("GET requests of this instance held by Prefer: wait until their operation changes")
       .strongReference(true)
       .register(registry);

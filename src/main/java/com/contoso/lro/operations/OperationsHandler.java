@@ -13,7 +13,7 @@ import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
-import com.contoso.lro.throttle.LongPolls;
+import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,19 +43,22 @@ public final class OperationsHandler implements OperationsApi {
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
   private final OperationJson operationJson = new OperationJson();
-  private final LongPolls longPolls;
+  private final PerCallerLimit longPolls;
+  private final SlicedBodies bodies;
 
   /**
    * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
    * @param longPolls       the instance's count of held Prefer: wait requests, per caller
+   * @param largePages      the instance's count of large pages being sent, per caller
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           LongPolls longPolls) {
+                           PerCallerLimit longPolls, PerCallerLimit largePages) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
     this.databaseTimeout = databaseTimeout;
     this.longPolls = longPolls;
+    this.bodies = new SlicedBodies(largePages);
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -190,7 +193,10 @@ public final class OperationsHandler implements OperationsApi {
     }
     databaseTimeout.bound(service.list(owner, request))
       .map(page -> collection(ctx, owner, page, select))
-      .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
+      .onSuccess(json -> {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        bodies.end(ctx, BearerAuthentication.caller(ctx).oid(), json);
+      })
       .onFailure(ctx::fail);
   }
 

@@ -4,15 +4,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The GETs held by {@code Prefer: wait} on one service instance, counted per caller and capped at
- * LONG_POLLS_PER_CALLER: each holds a timer, an event-bus consumer and its request, about 15 KB of
- * heap, so one caller's count is what bounds the heap one caller can hold. Shared by the
- * instance's API verticles, without a lock, as {@link UserThrottle} is.
+ * What each caller holds at once on one service instance, counted per caller and capped: the GETs
+ * held by {@code Prefer: wait} (LONG_POLLS_PER_CALLER; each holds a timer, an event-bus consumer
+ * and its request, about 15 KB of heap), and the large pages being sent (each holds its rendered
+ * body until the client has read it). Shared by the instance's API verticles, without a lock, as
+ * {@link UserThrottle} is.
  *
  * <p>A caller's counter is dropped when it falls to zero, so memory stays bounded by the callers
- * holding a long-poll now.
+ * holding something now.
  */
-public final class LongPolls {
+public final class PerCallerLimit {
 
   /** Marks a counter dropped from the map: whoever finds it takes a new one. */
   private static final int RETIRED = -1;
@@ -21,8 +22,8 @@ public final class LongPolls {
   private final AtomicInteger total = new AtomicInteger();
   private final int perCaller;
 
-  /** @param perCaller LONG_POLLS_PER_CALLER, at least 1 */
-  public LongPolls(int perCaller) {
+  /** @param perCaller how many one caller may hold at once, at least 1 */
+  public PerCallerLimit(int perCaller) {
     this.perCaller = perCaller;
   }
 
@@ -31,10 +32,10 @@ public final class LongPolls {
   }
 
   /**
-   * Takes one of the caller's long-polls; every {@code true} must be matched by exactly one
+   * Takes one of the caller's places; every {@code true} must be matched by exactly one
    * {@link #release}.
    *
-   * @return false when the caller holds LONG_POLLS_PER_CALLER already
+   * @return false when the caller holds {@code perCaller} already
    */
   public boolean tryAcquire(String caller) {
     while (true) {
@@ -54,11 +55,11 @@ public final class LongPolls {
     }
   }
 
-  /** Gives back a long-poll that {@link #tryAcquire} granted. */
+  /** Gives back a place that {@link #tryAcquire} granted. */
   public void release(String caller) {
     AtomicInteger count = held.get(caller);
     if (count == null) {
-      throw new IllegalStateException("a long-poll released twice");
+      throw new IllegalStateException("a place released twice");
     }
     total.decrementAndGet();
     if (count.decrementAndGet() == 0 && count.compareAndSet(0, RETIRED)) {
@@ -66,12 +67,12 @@ public final class LongPolls {
     }
   }
 
-  /** The long-polls this instance holds now, for all callers. */
+  /** The places taken on this instance now, by all callers. */
   public int held() {
     return total.get();
   }
 
-  /** The long-polls {@code caller} holds now. */
+  /** The places {@code caller} holds now. */
   public int heldBy(String caller) {
     AtomicInteger count = held.get(caller);
     return count == null ? 0 : Math.max(0, count.get());
