@@ -19,13 +19,15 @@ start_service() {
   since=$(date +%s%N)
   # Every other setting of the service (README's configuration table) at its default, whatever
   # the caller's environment holds; but the per-caller throttle, whose default (1,000 requests/s)
-  # the bench's single user exceeds on purpose, and the per-caller share of list and count
-  # statements in flight (2), which its 32 connections listing as one user exceed: it stands for
-  # many users. Both checks still run on every request.
+  # the bench's single user exceeds on purpose, the per-caller share of list and count
+  # statements in flight (2), which its 32 connections listing as one user exceed, and its cap on
+  # long-polls (500), which the long-poll phase's 5,000 waiters exceed: it stands for many users.
+  # Each check still runs on every request.
   env -i PATH="$PATH" HOME="$HOME" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
     ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" \
     THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000 DB_STATEMENTS_PER_CALLER=1000000000 \
+    LONG_POLLS_PER_CALLER=1000000 \
     "$ROOT/scripts/run-service.sh" "$JAR" >>"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \

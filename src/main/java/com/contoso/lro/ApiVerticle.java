@@ -22,6 +22,7 @@ import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.throttle.StatementShares;
+import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -71,13 +72,16 @@ public final class ApiVerticle extends VerticleBase {
   private final OperationMetrics operationMetrics;
   private final UserThrottle throttle;
   private final StatementShares shares;
+  private final PerCallerLimit longPolls;
+  private final PerCallerLimit largePages;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle, StatementShares shares) {
+                     UserThrottle throttle, StatementShares shares, PerCallerLimit longPolls,
+                     PerCallerLimit largePages) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -87,6 +91,8 @@ public final class ApiVerticle extends VerticleBase {
     this.operationMetrics = operationMetrics;
     this.throttle = throttle;
     this.shares = shares;
+    this.longPolls = longPolls;
+    this.largePages = largePages;
   }
 
   @Override
@@ -128,7 +134,7 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()), shares);
+      new DatabaseTimeout(config.database().timeout()), shares, longPolls, largePages);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,

@@ -7,8 +7,10 @@ import com.contoso.lro.db.DatabaseStartup;
 import com.contoso.lro.docs.ContractDocs;
 import com.contoso.lro.docs.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
+import com.contoso.lro.operations.SlicedBodies;
 import com.contoso.lro.retention.RetentionVerticle;
 import com.contoso.lro.throttle.StatementShares;
+import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * One instance of the service. Starts the database's part (schema, the change listener, shared
  * secrets) and, meanwhile, the contract, its served copies and reference page, and the keys; once
  * both are done, the retention job and one API verticle per event loop as its children, which share
- * the instance's per-caller throttle. Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
+ * the instance's per-caller throttle and counts of long-polls and large pages. Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
  * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
  */
 public final class ServiceVerticle extends VerticleBase {
@@ -41,7 +43,9 @@ public final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    OperationMetrics operationMetrics = new OperationMetrics(registry);
+    PerCallerLimit longPolls = new PerCallerLimit(config.longPollsPerCaller());
+    PerCallerLimit largePages = new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER);
+    OperationMetrics operationMetrics = new OperationMetrics(registry, longPolls);
     UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
     StatementShares shares = new StatementShares(config.database().statementsPerCaller());
     DatabaseReadiness readiness = new DatabaseReadiness();
@@ -59,7 +63,7 @@ public final class ServiceVerticle extends VerticleBase {
           .onFailure(failure -> LOG.error("The retention job did not start", failure)));
         return vertx.deployVerticle(
           () -> new ApiVerticle(config, contract.result(), docs.result(), keys.result(), readiness, registry,
-            operationMetrics, throttle, shares),
+            operationMetrics, throttle, shares, longPolls, largePages),
           new DeploymentOptions().setInstances(config.httpInstances()));
       })
       .onSuccess(started -> sweepEvery(throttle, shares))

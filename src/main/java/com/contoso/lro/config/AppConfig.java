@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param auth          AUTH_*
  * @param connections   TLS_* and HTTP_*_TIMEOUT_SECONDS: how connections are secured and how long they may dawdle
  * @param throttle      THROTTLE_*
+ * @param longPollsPerCaller LONG_POLLS_PER_CALLER: requests with Prefer: wait that one caller may hold at once on
+ *                      one instance; beyond it, 429
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
                         boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
-                        ConnectionConfig connections, ThrottleConfig throttle) {
+                        ConnectionConfig connections, ThrottleConfig throttle, int longPollsPerCaller) {
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -35,6 +37,11 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
 
   public static AppConfig from(Map<String, String> env) {
     EnvReader read = new EnvReader(env);
+    // About 15 KB of heap each: 500 are 7.5 MB, a seventeenth of the 128 MB heap of jvm.options (README).
+    int longPollsPerCaller = read.integer("LONG_POLLS_PER_CALLER", 500);
+    if (longPollsPerCaller < 1) {
+      throw new IllegalArgumentException("LONG_POLLS_PER_CALLER must be at least 1");
+    }
     return new AppConfig(
       read.integer("HTTP_PORT", 8080),
       read.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
@@ -49,7 +56,8 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       DatabaseConfig.from(read),
       AuthConfig.from(read),
       ConnectionConfig.from(read),
-      ThrottleConfig.from(read));
+      ThrottleConfig.from(read),
+      longPollsPerCaller);
   }
 
   /**

@@ -10,13 +10,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Requests that wait for an operation to change, each woken by the event bus or its own timer. */
 final class ChangeWaiters {
-
-  /** Requests waiting in this process now: freed when answered or when their client goes. */
-  private static final AtomicInteger WAITING = new AtomicInteger();
 
   private final Vertx vertx;
   /** This verticle's waiters; only its event loop touches the set. */
@@ -49,24 +45,25 @@ final class ChangeWaiters {
     return draining;
   }
 
-  static int waiting() {
-    return WAITING.get();
-  }
-
-  /** Starts listening for a change of the operation: before reading it, so that no change slips between. */
-  Waiter watch(String ownerId, String id) {
-    return new Waiter(ownerId, id);
+  /**
+   * Starts listening for a change of the operation: before reading it, so that no change slips between.
+   *
+   * @param freed runs once, when the waiter stops: gives back the caller's long-poll
+   */
+  Waiter watch(String ownerId, String id, Runnable freed) {
+    return new Waiter(ownerId, id, freed);
   }
 
   final class Waiter {
     private final Promise<Void> changed = Promise.promise();
     private final MessageConsumer<Object> consumer;
+    private final Runnable freed;
     private long timer = -1;
     private boolean stopped;
 
-    private Waiter(String ownerId, String id) {
+    private Waiter(String ownerId, String id, Runnable freed) {
+      this.freed = freed;
       consumer = vertx.eventBus().localConsumer(ChangeListener.address(ownerId, id), change -> changed.tryComplete());
-      WAITING.incrementAndGet();
       active.add(this);
     }
 
@@ -87,7 +84,7 @@ final class ChangeWaiters {
         return;
       }
       stopped = true;
-      WAITING.decrementAndGet();
+      freed.run();
       active.remove(this);
       if (timer >= 0) {
         vertx.cancelTimer(timer);

@@ -1,5 +1,6 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.throttle.PerCallerLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,8 @@ public final class OperationMetrics {
   private final Counter updated;
   private final Counter deleted;
 
-  public OperationMetrics(MeterRegistry registry) {
+  /** @param longPolls this instance's held Prefer: wait requests */
+  public OperationMetrics(MeterRegistry registry, PerCallerLimit longPolls) {
     created = Counter.builder("lro.created.operations")
       .description("Operations created; a create answered again for its Idempotency-Key is not counted")
       .register(registry);
@@ -28,8 +30,9 @@ public final class OperationMetrics {
     deleted = Counter.builder("lro.deleted.operations")
       .description("Operations deleted by a client; the retention job's deletes are not counted")
       .register(registry);
-    Gauge.builder("lro.waiting.requests", ChangeWaiters::waiting)
-      .description("GET requests of this process held by Prefer: wait until their operation changes")
+    Gauge.builder("lro.waiting.requests", longPolls, PerCallerLimit::held)
+      .description("GET requests of this instance held by Prefer: wait until their operation changes")
+      .strongReference(true)
       .register(registry);
   }
 

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -275,22 +276,50 @@ public final class OperationService {
       refuseSearch(request.search());
       List<SortTerm> order = OrderBy.parse(request.orderby());
       String scope = owner.id() + "\n" + (request.filter() == null ? "" : request.filter()) + "\n" + OrderBy.describe(order);
-      List<Object> after = request.skiptoken() == null ? List.of() : pageTokens.get().read(request.skiptoken(), scope, order);
+      List<Object> token = request.skiptoken() == null ? List.of() : pageTokens.get().read(request.skiptoken(), scope, order);
       int top = request.top() == null ? DEFAULT_TOP : request.top();
       int skip = request.skiptoken() == null && request.skip() != null ? request.skip() : 0;
       PageDepth.check(request.orderby(), skip, top);
       OperationStore.Matching matching = OperationStore.matching(owner.id(), request.filter());
-      Future<List<Operation>> rows = store.list(matching, order, after, top + 1, skip);
+      Future<List<Operation>> rows = resolved(owner, order, token)
+        .compose(after -> store.list(matching, order, after, top + 1, skip));
       Future<Optional<Long>> count = request.count()
         ? store.count(matching).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
       return Future.all(rows, count).map(both -> {
         List<Operation> page = rows.result().subList(0, Math.min(top, rows.result().size()));
         Optional<String> next = rows.result().size() > top
-          ? Optional.of(pageTokens.get().create(scope, order.stream().map(term -> term.valueOf().apply(page.get(page.size() - 1))).toList()))
+          ? Optional.of(pageTokens.get().create(scope, order,
+            order.stream().map(term -> term.valueOf().apply(page.get(page.size() - 1))).toList()))
           : Optional.empty();
         return new Page(page, next, count.result());
       });
+    });
+  }
+
+  /**
+   * A token's values with each long text value read back from the last row shown, by the id the
+   * token carries. When that row is gone or no longer holds the value, a {@link PageTokens.Truncated}
+   * stays in its place, and the page resumes from that value's first characters: rows that share
+   * them may be shown again, and none is skipped.
+   */
+  private Future<List<Object>> resolved(Owner owner, List<SortTerm> order, List<Object> token) {
+    if (token.stream().noneMatch(PageTokens.Truncated.class::isInstance)) {
+      return Future.succeededFuture(token);
+    }
+    String id = (String) token.get(order.indexOf(order.stream().filter(SortTerm::isId).findFirst().orElseThrow()));
+    return store.find(owner.id(), id).map(lastRow -> {
+      List<Object> values = new ArrayList<>(token);
+      for (int i = 0; i < values.size(); i++) {
+        if (values.get(i) instanceof PageTokens.Truncated truncated) {
+          Object current = lastRow.map(order.get(i).valueOf()).orElse(null);
+          if (!(current instanceof String text) || !truncated.isOf(text)) {
+            break;
+          }
+          values.set(i, text);
+        }
+      }
+      return values;
     });
   }
 

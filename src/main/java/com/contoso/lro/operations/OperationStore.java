@@ -4,6 +4,7 @@ import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseErrors;
 import com.contoso.lro.operations.query.FilterParser;
+import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
 import io.vertx.core.Context;
@@ -307,6 +308,10 @@ public final class OperationStore {
    * "a > x OR (a = x AND b < y) OR ...".
    */
   private static String after(List<SortTerm> order, List<Object> values, SqlParameters parameters) {
+    int truncated = values.indexOf(values.stream().filter(PageTokens.Truncated.class::isInstance).findFirst().orElse(null));
+    if (truncated >= 0) {
+      return afterPrefix(order, values, truncated, parameters);
+    }
     List<String> placeholders = values.stream().map(parameters::add).toList();
     boolean uniform = order.stream().allMatch(term -> term.descending() == order.get(0).descending());
     if (uniform) {
@@ -323,6 +328,35 @@ public final class OperationStore {
       alternatives.add("(" + String.join(" AND ", conjuncts) + ")");
     }
     return "(" + String.join(" OR ", alternatives) + ")";
+  }
+
+  /**
+   * Rows after a position of which term {@code k} is known only by its first characters (the last
+   * row changed or went): the rows after the terms before it, and those whose term {@code k} starts
+   * with that prefix or sorts after every value that does. Byte order (COLLATE "C") keeps the values
+   * that start with a prefix together, right after the prefix itself.
+   */
+  private static String afterPrefix(List<SortTerm> order, List<Object> values, int k, SqlParameters parameters) {
+    List<String> alternatives = new ArrayList<>();
+    List<String> equal = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      String value = parameters.add(values.get(i));
+      alternatives.add("(" + String.join(" AND ", concat(equal,
+        order.get(i).sql() + (order.get(i).descending() ? " < " : " > ") + value)) + ")");
+      equal.add(order.get(i).sql() + " = " + value);
+    }
+    SortTerm term = order.get(k);
+    String prefix = parameters.add(((PageTokens.Truncated) values.get(k)).prefix());
+    alternatives.add("(" + String.join(" AND ", concat(equal, term.descending()
+      ? "(" + term.sql() + " < " + prefix + " OR starts_with(" + term.sql() + ", " + prefix + "))"
+      : term.sql() + " >= " + prefix)) + ")");
+    return "(" + String.join(" OR ", alternatives) + ")";
+  }
+
+  private static List<String> concat(List<String> list, String last) {
+    List<String> all = new ArrayList<>(list);
+    all.add(last);
+    return all;
   }
 
   private static Optional<Operation> first(RowSet<Row> rows) {

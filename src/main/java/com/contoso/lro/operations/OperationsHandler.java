@@ -14,6 +14,7 @@ import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
 import com.contoso.lro.throttle.StatementShares;
+import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +37,8 @@ import java.util.function.Supplier;
 public final class OperationsHandler implements OperationsApi {
 
   private static final String JSON = "application/json";
+  /** A long-poll ends within 60 s, most much sooner: soon enough to look again, rarely enough not to spin. */
+  private static final int LONG_POLL_RETRY_SECONDS = 5;
 
   private final OperationService service;
   private final GraphLinks links;
@@ -43,18 +46,24 @@ public final class OperationsHandler implements OperationsApi {
   private final DatabaseTimeout databaseTimeout;
   private final StatementShares shares;
   private final OperationJson operationJson = new OperationJson();
+  private final PerCallerLimit longPolls;
+  private final SlicedBodies bodies;
 
   /**
    * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
    * @param shares          the list and count statements each caller may have in flight on this instance
+   * @param longPolls       the instance's count of held Prefer: wait requests, per caller
+   * @param largePages      the instance's count of large pages being sent, per caller
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           StatementShares shares) {
+                           StatementShares shares, PerCallerLimit longPolls, PerCallerLimit largePages) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
     this.databaseTimeout = databaseTimeout;
     this.shares = shares;
+    this.longPolls = longPolls;
+    this.bodies = new SlicedBodies(largePages);
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -181,10 +190,19 @@ public final class OperationsHandler implements OperationsApi {
 
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
     Owner owner = PermissionCheck.owner(ctx);
+    int echoed = GraphLinks.echoedLength(ctx);
+    if (echoed > GraphLinks.ECHOED_QUERY_LIMIT) {
+      ctx.fail(ApiException.badRequest("The $filter and other parameters take " + echoed + " characters percent-encoded; "
+        + "a list takes " + GraphLinks.ECHOED_QUERY_LIMIT + " at most, so that @odata.nextLink stays under 2,048.", "$filter"));
+      return;
+    }
     // A page and its count run at once: two statements.
     withShare(ctx, request.count() ? 2 : 1, () -> service.list(owner, request))
       .map(page -> collection(ctx, owner, page, select))
-      .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(json))
+      .onSuccess(json -> {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        bodies.end(ctx, BearerAuthentication.caller(ctx).oid(), json);
+      })
       .onFailure(ctx::fail);
   }
 
@@ -242,7 +260,14 @@ public final class OperationsHandler implements OperationsApi {
         .onFailure(ctx::fail);
       return;
     }
-    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id);
+    String caller = BearerAuthentication.caller(ctx).oid();
+    if (!longPolls.tryAcquire(caller)) {
+      ctx.fail(ApiException.tooManyRequests(LONG_POLL_RETRY_SECONDS, "Too many requests: this caller holds "
+        + longPolls.perCaller() + " requests with Prefer: wait on this instance, the most it may. Retry after "
+        + LONG_POLL_RETRY_SECONDS + " seconds, or ask without Prefer: wait."));
+      return;
+    }
+    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, () -> longPolls.release(caller));
     ctx.response().closeHandler(clientGone -> waiter.stop());
     databaseTimeout.bound(service.get(owner, id))
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
@@ -317,7 +342,7 @@ public final class OperationsHandler implements OperationsApi {
       ? page.items().stream().map(OperationsHandler::model).toList()
       : page.items().stream().map(operation -> item(operation, select).getMap()).toList();
     return operationJson.collection(links.operationsContext(ctx, owner.id()), page.count().orElse(null), items,
-      page.nextPageToken().map(token -> links.nextPage(ctx, token)).orElse(null));
+      page.nextPageToken().map(token -> links.nextPage(ctx, owner.id(), token)).orElse(null));
   }
 
   /** The entity through the generated model, cut to $select (id always stays), as Graph does. */

@@ -168,4 +168,12 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("DB_LIST_POOL_SIZE", "0")))
       .hasMessageContaining("DB_LIST_POOL_SIZE");
   }
+
+  @Test
+  void a_caller_holds_500_long_polls_by_default_and_at_least_one() {
+    assertThat(AppConfig.from(Map.of()).longPollsPerCaller()).isEqualTo(500);
+    assertThat(AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "3")).longPollsPerCaller()).isEqualTo(3);
+    assertThatThrownBy(() -> AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "0")))
+      .hasMessageContaining("LONG_POLLS_PER_CALLER");
+  }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static com.contoso.lro.TestService.await;
 import static io.vertx.core.http.HttpMethod.DELETE;
@@ -206,11 +208,23 @@ class WaitTest extends TwoInstanceTest {
     return service.request(GET, OPERATIONS + id).bearerTokenAuthentication(token).putHeader("Prefer", prefer).send();
   }
 
-  /** Until this process holds exactly {@code count} waiting requests (bounded: 10 s). */
+  /** Until the two instances hold exactly {@code count} waiting requests together (bounded: 10 s). */
   private static void awaitWaiters(int count) throws InterruptedException {
-    for (int i = 0; i < 200 && ChangeWaiters.waiting() != count; i++) {
+    for (int i = 0; i < 200 && waiting() != count; i++) {
       Thread.sleep(50);
     }
-    assertThat(ChangeWaiters.waiting()).isEqualTo(count);
+    assertThat(waiting()).isEqualTo(count);
+  }
+
+  /** lro_waiting_requests of both instances: each counts its own. */
+  private static int waiting() {
+    int sum = 0;
+    for (TestService service : List.of(first, second)) {
+      Matcher gauge = Pattern.compile("(?m)^lro_waiting_requests(?:\\{[^}]*})? (\\S+)$")
+        .matcher(await(service.request(GET, "/metrics").send()).bodyAsString());
+      assertThat(gauge.find()).as("lro_waiting_requests in /metrics").isTrue();
+      sum += (int) Double.parseDouble(gauge.group(1));
+    }
+    return sum;
   }
 }

@@ -13,8 +13,20 @@ import java.util.function.Function;
  * @param descending its direction
  * @param type       the Java type of its value, as bound to and read back from a page token
  * @param valueOf    the term's value for a row already read
+ * @param longText   whether its values may be too long for a page token to carry whole: those sort
+ *                   by code point (COLLATE "C") whatever the database's collation, so that a token can
+ *                   resume from a value's first characters (see {@link PageTokens})
  */
-public record SortTerm(String sql, boolean descending, Class<?> type, Function<Operation, Object> valueOf) {
+public record SortTerm(String sql, boolean descending, Class<?> type, Function<Operation, Object> valueOf,
+                       boolean longText) {
+
+  SortTerm(String sql, boolean descending, Class<?> type, Function<Operation, Object> valueOf) {
+    this(sql, descending, type, valueOf, false);
+  }
+
+  public boolean isId() {
+    return sql.equals("id");
+  }
 
   /** The terms that sort by one property in one direction; nulls first when ascending, as OData says. */
   static java.util.List<SortTerm> of(OperationProperty property, boolean descending) {
@@ -34,7 +46,7 @@ public record SortTerm(String sql, boolean descending, Class<?> type, Function<O
   private static java.util.List<SortTerm> nullable(String column, boolean descending, Function<Operation, String> value) {
     return java.util.List.of(
       new SortTerm("(" + column + " IS NOT NULL)", descending, Boolean.class, operation -> value.apply(operation) != null),
-      new SortTerm("coalesce(" + column + ", '')", descending, String.class,
-        operation -> value.apply(operation) == null ? "" : value.apply(operation)));
+      new SortTerm("coalesce(" + column + ", '') COLLATE \"C\"", descending, String.class,
+        operation -> value.apply(operation) == null ? "" : value.apply(operation), true));
   }
 }

@@ -1,0 +1,77 @@
+package com.contoso.lro.operations;
+
+import com.contoso.lro.http.ApiException;
+import com.contoso.lro.throttle.PerCallerLimit;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Sends a large body as fast as its client reads it, not faster: a slice at a time, pausing while
+ * the connection's write queue is full. Handed to Netty whole, a page of 999 long operations (6 MB)
+ * was copied at once into native memory, and stayed there for as long as its client did not read.
+ * Written this way a slow reader holds a slice and Netty's write queue of native memory, and its
+ * rendered body on the heap, which is why a caller may have only {@link #LARGE_PER_CALLER} large
+ * bodies being sent at once on an instance.
+ */
+public final class SlicedBodies {
+
+  /** What is handed to the connection at a time; a body no larger goes in one write. */
+  static final int SLICE_BYTES = 64 * 1024;
+  /** A body over this counts against the caller's LARGE_PER_CALLER. A page of 100 is about 50 KB. */
+  static final int LARGE_BYTES = 1024 * 1024;
+  /**
+   * Large bodies one caller may have in flight at once on an instance: a page of 999 long
+   * operations is about 6 MB rendered, and as much again in its rows, so two are a tenth of the
+   * 128 MB heap of jvm.options.
+   */
+  public static final int LARGE_PER_CALLER = 2;
+  private static final int RETRY_SECONDS = 1;
+
+  private final PerCallerLimit large;
+
+  /** @param large the instance's count of large bodies being sent, per caller */
+  SlicedBodies(PerCallerLimit large) {
+    this.large = large;
+  }
+
+  /** Ends the response with {@code body}, a slice at a time when it is larger than one. */
+  void end(RoutingContext ctx, String caller, Buffer body) {
+    HttpServerResponse response = ctx.response();
+    if (body.length() <= SLICE_BYTES) {
+      response.end(body);
+      return;
+    }
+    if (body.length() > LARGE_BYTES) {
+      if (!large.tryAcquire(caller)) {
+        ctx.fail(ApiException.tooManyRequests(RETRY_SECONDS, "Too many requests: this caller is being sent "
+          + LARGE_PER_CALLER + " pages of over 1 MB by this instance, the most it may. Retry after "
+          + RETRY_SECONDS + " seconds, once they are read, or ask for a smaller $top."));
+        return;
+      }
+      // Called once, when the response ends or its connection closes.
+      ctx.addEndHandler(ended -> large.release(caller));
+    }
+    response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+    writeFrom(response, body, 0);
+  }
+
+  private static void writeFrom(HttpServerResponse response, Buffer body, int from) {
+    int at = from;
+    while (!response.closed()) {
+      int to = Math.min(body.length(), at + SLICE_BYTES);
+      if (to == body.length()) {
+        response.end(body.slice(at, to));
+        return;
+      }
+      response.write(body.slice(at, to));
+      at = to;
+      if (response.writeQueueFull()) {
+        int next = at;
+        response.drainHandler(drained -> writeFrom(response, body, next));
+        return;
+      }
+    }
+  }
+}
