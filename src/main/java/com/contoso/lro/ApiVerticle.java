@@ -21,7 +21,6 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
-import com.contoso.lro.throttle.StatementShares;
 import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
   private final UserThrottle throttle;
-  private final StatementShares shares;
+  private final PerCallerLimit shares;
   private final PerCallerLimit longPolls;
   private final PerCallerLimit largePages;
   private OperationsHandler operations;
@@ -80,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle, StatementShares shares, PerCallerLimit longPolls,
+                     UserThrottle throttle, PerCallerLimit shares, PerCallerLimit longPolls,
                      PerCallerLimit largePages) {
     this.config = config;
     this.contract = contract;

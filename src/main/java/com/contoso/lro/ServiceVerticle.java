@@ -9,7 +9,6 @@ import com.contoso.lro.docs.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.SlicedBodies;
 import com.contoso.lro.retention.RetentionVerticle;
-import com.contoso.lro.throttle.StatementShares;
 import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * One instance of the service. Starts the database's part (schema, the change listener, shared
  * secrets) and, meanwhile, the contract, its served copies and reference page, and the keys; once
  * both are done, the retention job and one API verticle per event loop as its children, which share
- * the instance's per-caller throttle and counts of long-polls and large pages. Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
+ * the instance's per-caller throttle and limits (list and count statements, long-polls, large pages). Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
  * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
  */
 public final class ServiceVerticle extends VerticleBase {
@@ -47,7 +46,7 @@ public final class ServiceVerticle extends VerticleBase {
     PerCallerLimit largePages = new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER);
     OperationMetrics operationMetrics = new OperationMetrics(registry, longPolls);
     UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
-    StatementShares shares = new StatementShares(config.database().statementsPerCaller());
+    PerCallerLimit shares = new PerCallerLimit(config.database().statementsPerCaller());
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
     // The database's first attempt runs while the contract, its served copies and the keys load:
@@ -66,18 +65,17 @@ public final class ServiceVerticle extends VerticleBase {
             operationMetrics, throttle, shares, longPolls, largePages),
           new DeploymentOptions().setInstances(config.httpInstances()));
       })
-      .onSuccess(started -> sweepEvery(throttle, shares))
+      .onSuccess(started -> sweepEvery(throttle))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());
   }
 
-  /**
-   * Drops idle buckets and counters now and then, off the event loops: a sweep walks every caller's
-   * bucket and counter.
-   */
-  private void sweepEvery(UserThrottle throttle, StatementShares shares) {
-    throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS, tick -> vertx.executeBlocking(
-      () -> (config.throttle().enabled() ? throttle.sweep() : 0) + shares.sweep(), false));
+  /** Drops idle buckets now and then, off the event loops: a sweep walks every caller's bucket. */
+  private void sweepEvery(UserThrottle throttle) {
+    if (config.throttle().enabled()) {
+      throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS,
+        tick -> vertx.executeBlocking(throttle::sweep, false));
+    }
   }
 
   @Override

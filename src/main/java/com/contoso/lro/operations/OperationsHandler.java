@@ -13,7 +13,6 @@ import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
-import com.contoso.lro.throttle.StatementShares;
 import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +43,7 @@ public final class OperationsHandler implements OperationsApi {
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
-  private final StatementShares shares;
+  private final PerCallerLimit shares;
   private final OperationJson operationJson = new OperationJson();
   private final PerCallerLimit longPolls;
   private final SlicedBodies bodies;
@@ -56,7 +55,7 @@ public final class OperationsHandler implements OperationsApi {
    * @param largePages      the instance's count of large pages being sent, per caller
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           StatementShares shares, PerCallerLimit longPolls, PerCallerLimit largePages) {
+                           PerCallerLimit shares, PerCallerLimit longPolls, PerCallerLimit largePages) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
@@ -232,7 +231,7 @@ public final class OperationsHandler implements OperationsApi {
    * back when the work ends or times out, whichever comes first.
    */
   private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
-    StatementShares.Share share = shares.take(BearerAuthentication.caller(ctx).oid(), statements);
+    PerCallerLimit.Held share = shares.take(BearerAuthentication.caller(ctx).oid(), statements);
     if (share == null) {
       return Future.failedFuture(ApiException.tooManyRequests(1, "Too many requests: this service runs at most "
         + shares.perCaller() + " list and count statements per caller at once on each instance. Retry after 1 seconds."));
@@ -243,7 +242,7 @@ public final class OperationsHandler implements OperationsApi {
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
     }
-    return databaseTimeout.bound(started).onComplete(done -> share.giveBack());
+    return databaseTimeout.bound(started).onComplete(done -> share.release());
   }
 
   /**
@@ -261,13 +260,14 @@ public final class OperationsHandler implements OperationsApi {
       return;
     }
     String caller = BearerAuthentication.caller(ctx).oid();
-    if (!longPolls.tryAcquire(caller)) {
+    PerCallerLimit.Held place = longPolls.take(caller);
+    if (place == null) {
       ctx.fail(ApiException.tooManyRequests(LONG_POLL_RETRY_SECONDS, "Too many requests: this caller holds "
         + longPolls.perCaller() + " requests with Prefer: wait on this instance, the most it may. Retry after "
         + LONG_POLL_RETRY_SECONDS + " seconds, or ask without Prefer: wait."));
       return;
     }
-    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, () -> longPolls.release(caller));
+    ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, place::release);
     ctx.response().closeHandler(clientGone -> waiter.stop());
     databaseTimeout.bound(service.get(owner, id))
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)

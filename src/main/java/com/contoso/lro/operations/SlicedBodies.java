@@ -44,14 +44,15 @@ public final class SlicedBodies {
       return;
     }
     if (body.length() > LARGE_BYTES) {
-      if (!large.tryAcquire(caller)) {
+      PerCallerLimit.Held place = large.take(caller);
+      if (place == null) {
         ctx.fail(ApiException.tooManyRequests(RETRY_SECONDS, "Too many requests: this caller is being sent "
           + LARGE_PER_CALLER + " pages of over 1 MB by this instance, the most it may. Retry after "
           + RETRY_SECONDS + " seconds, once they are read, or ask for a smaller $top."));
         return;
       }
       // Called once, when the response ends or its connection closes.
-      ctx.addEndHandler(ended -> large.release(caller));
+      ctx.addEndHandler(ended -> place.release());
     }
     response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
     writeFrom(response, body, 0);

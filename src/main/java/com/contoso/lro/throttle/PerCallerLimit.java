@@ -1,17 +1,19 @@
 package com.contoso.lro.throttle;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What each caller holds at once on one service instance, counted per caller and capped: the GETs
- * held by {@code Prefer: wait} (LONG_POLLS_PER_CALLER; each holds a timer, an event-bus consumer
- * and its request, about 15 KB of heap), and the large pages being sent (each holds its rendered
- * body until the client has read it). Shared by the instance's API verticles, without a lock, as
- * {@link UserThrottle} is.
+ * What each caller (the token's oid) holds at once on one service instance, counted per caller and
+ * capped: its list and count statements in flight (DB_STATEMENTS_PER_CALLER), its GETs held by
+ * {@code Prefer: wait} (LONG_POLLS_PER_CALLER) and its large pages being sent. Past the cap the
+ * caller is refused before the work starts rather than queued in front of others. Shared by the
+ * instance's API verticles, as {@link UserThrottle} is.
  *
- * <p>A caller's counter is dropped when it falls to zero, so memory stays bounded by the callers
- * holding something now.
+ * <p>A caller's count is one AtomicInteger changed by compare-and-set, so taking and giving back
+ * take no lock; it is dropped from the map when it falls to zero, so memory stays bounded by the
+ * callers that hold something now.
  */
 public final class PerCallerLimit {
 
@@ -22,8 +24,11 @@ public final class PerCallerLimit {
   private final AtomicInteger total = new AtomicInteger();
   private final int perCaller;
 
-  /** @param perCaller how many one caller may hold at once, at least 1 */
+  /** @param perCaller how many places one caller may hold at once, at least 1 */
   public PerCallerLimit(int perCaller) {
+    if (perCaller < 1) {
+      throw new IllegalArgumentException("a caller must be allowed at least one place");
+    }
     this.perCaller = perCaller;
   }
 
@@ -31,13 +36,18 @@ public final class PerCallerLimit {
     return perCaller;
   }
 
+  /** One place, as {@link #take(String, int)}. */
+  public Held take(String caller) {
+    return take(caller, 1);
+  }
+
   /**
-   * Takes one of the caller's places; every {@code true} must be matched by exactly one
-   * {@link #release}.
+   * Takes {@code places} of the caller's, all or none.
    *
-   * @return false when the caller holds {@code perCaller} already
+   * @return what to give back exactly once when the work is over, or null when the caller would
+   *         hold more than {@link #perCaller()}
    */
-  public boolean tryAcquire(String caller) {
+  public Held take(String caller, int places) {
     while (true) {
       AtomicInteger count = held.computeIfAbsent(caller, absent -> new AtomicInteger());
       int now = count.get();
@@ -45,25 +55,13 @@ public final class PerCallerLimit {
         held.remove(caller, count);
         continue;
       }
-      if (now >= perCaller) {
-        return false;
+      if (now + places > perCaller) {
+        return null;
       }
-      if (count.compareAndSet(now, now + 1)) {
-        total.incrementAndGet();
-        return true;
+      if (count.compareAndSet(now, now + places)) {
+        total.addAndGet(places);
+        return new Held(caller, count, places);
       }
-    }
-  }
-
-  /** Gives back a place that {@link #tryAcquire} granted. */
-  public void release(String caller) {
-    AtomicInteger count = held.get(caller);
-    if (count == null) {
-      throw new IllegalStateException("a place released twice");
-    }
-    total.decrementAndGet();
-    if (count.decrementAndGet() == 0 && count.compareAndSet(0, RETIRED)) {
-      held.remove(caller, count);
     }
   }
 
@@ -76,5 +74,35 @@ public final class PerCallerLimit {
   public int heldBy(String caller) {
     AtomicInteger count = held.get(caller);
     return count == null ? 0 : Math.max(0, count.get());
+  }
+
+  /** How many callers have a counter now. */
+  int callers() {
+    return held.size();
+  }
+
+  /** Places taken by one caller; giving them back a second time does nothing. */
+  public final class Held {
+
+    private final String caller;
+    private final AtomicInteger count;
+    private final int places;
+    private final AtomicBoolean given = new AtomicBoolean();
+
+    private Held(String caller, AtomicInteger count, int places) {
+      this.caller = caller;
+      this.count = count;
+      this.places = places;
+    }
+
+    public void release() {
+      if (!given.compareAndSet(false, true)) {
+        return;
+      }
+      total.addAndGet(-places);
+      if (count.addAndGet(-places) == 0 && count.compareAndSet(0, RETIRED)) {
+        held.remove(caller, count);
+      }
+    }
   }
 }
