@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
+import static com.contoso.lro.http.RawAnswer.assertGraphError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -174,16 +175,5 @@ class Http2WireTest {
 
   private static long elapsedMillis(long startedNanos) {
     return (System.nanoTime() - startedNanos) / 1_000_000;
-  }
-
-  private static void assertGraphError(RawHttp2.Answer answer, String code) {
-    assertThat(answer.header("content-type")).startsWith("application/json");
-    assertThat(answer.header("request-id")).isNotBlank();
-    assertThat(answer.header("x-content-type-options")).isEqualTo("nosniff");
-    assertThat(answer.header("cache-control")).isEqualTo("no-store");
-    JsonObject error = new JsonObject(answer.bodyText()).getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).isNotBlank();
-    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(answer.header("request-id"));
   }
 }

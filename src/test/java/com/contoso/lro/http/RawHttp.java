@@ -20,7 +20,7 @@ import java.util.Map;
 final class RawHttp implements AutoCloseable {
 
   /** What came back: a response, or the connection closed (or reset) without one. */
-  record Answer(int status, Map<String, String> headers, byte[] body) {
+  record Answer(int status, Map<String, String> headers, byte[] body) implements RawAnswer {
 
     static final Answer CLOSED = new Answer(-1, Map.of(), new byte[0]);
 
@@ -28,11 +28,13 @@ final class RawHttp implements AutoCloseable {
       return status < 0;
     }
 
-    String header(String name) {
+    @Override
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    String bodyText() {
+    @Override
+    public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }

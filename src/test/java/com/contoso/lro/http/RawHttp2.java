@@ -46,13 +46,15 @@ import javax.net.ssl.X509TrustManager;
 final class RawHttp2 implements AutoCloseable {
 
   /** A stream's answer: its status and headers, its body, or the RST_STREAM code it was reset with. */
-  record Answer(int status, Map<String, String> headers, byte[] body, long resetCode) {
+  record Answer(int status, Map<String, String> headers, byte[] body, long resetCode) implements RawAnswer {
 
-    String header(String name) {
+    @Override
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    String bodyText() {
+    @Override
+    public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static com.contoso.lro.http.RawAnswer.assertGraphError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -173,14 +174,5 @@ class RequestFramingTest extends ServiceTest {
   private static int storedCount() {
     return TestService.await(service.database.pool().query("SELECT count(*) FROM operations").execute())
       .iterator().next().getInteger(0);
-  }
-
-  private static void assertGraphError(RawHttp.Answer answer, String code) {
-    assertThat(answer.header("content-type")).startsWith("application/json");
-    assertThat(answer.header("request-id")).isNotBlank();
-    assertThat(answer.header("x-content-type-options")).isEqualTo("nosniff");
-    JsonObject error = new JsonObject(answer.bodyText()).getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(answer.header("request-id"));
   }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import static com.contoso.lro.http.RawAnswer.assertGraphError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -102,16 +103,5 @@ class RequestLimitsTest extends ServiceTest {
     try (RawHttp http = new RawHttp(service.port, 10_000)) {
       return http.exchange(request.getBytes(StandardCharsets.UTF_8), true);
     }
-  }
-
-  private static void assertGraphError(RawHttp.Answer answer, String code) {
-    assertThat(answer.header("content-type")).startsWith("application/json");
-    assertThat(answer.header("request-id")).isNotBlank();
-    assertThat(answer.header("x-content-type-options")).isEqualTo("nosniff");
-    assertThat(answer.header("cache-control")).isEqualTo("no-store");
-    JsonObject error = new JsonObject(answer.bodyText()).getJsonObject("error");
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).isNotBlank();
-    assertThat(error.getJsonObject("innerError").getString("request-id")).isEqualTo(answer.header("request-id"));
   }
 }
