@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-600}
 FUZZ_TARGETS=${FUZZ_TARGETS:-"OperationBodyFuzzTest#create OperationBodyFuzzTest#update QueryOptionsFuzzTest#filter QueryOptionsFuzzTest#orderby PageTokensFuzzTest#read TokenVerifierFuzzTest#verify"}
+# A bounded heap keeps the JVM under libFuzzer's RSS limit (2 GB), which would otherwise report it.
+FUZZ_JVM_ARGS=${FUZZ_JVM_ARGS:--Xmx1g}
 MVN=${MVN:-mvn -B -q}
 MVN_TEST=${MVN_TEST:-mvn -B --no-transfer-progress}
 
@@ -21,7 +23,7 @@ for target in $FUZZ_TARGETS; do
   echo "== fuzzing $target for ${FUZZ_SECONDS}s"
   # Jazzer reads its settings from JAZZER_* variables in the forked test JVM.
   if ! JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${FUZZ_SECONDS}s" \
-      $MVN_TEST surefire:test -Dtest="com.contoso.lro.fuzz.$target"; then
+      $MVN_TEST surefire:test -Dtest="com.contoso.lro.fuzz.$target" -DargLine="$FUZZ_JVM_ARGS"; then
     found+=("$target")
   fi
 done
