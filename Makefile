@@ -7,7 +7,7 @@ JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test lint node_modules token build package bench soak clean
+.PHONY: run test lint node_modules token build package bench soak fuzz clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
 build: $(JAR)
@@ -60,6 +60,11 @@ bench:
 ## on any error or on RSS growth over 10 %. Not part of `make test`. SOAK_* from the environment.
 soak:
 	bench/soak.sh
+
+## fuzz: each Jazzer fuzz target in fuzzing mode for FUZZ_SECONDS (600) each; FUZZ_TARGETS picks
+## some. Not part of `make test`, which replays the committed inputs. See README.md, "Fuzzing".
+fuzz:
+	scripts/fuzz.sh
 
 clean:
 	$(MVN) clean
