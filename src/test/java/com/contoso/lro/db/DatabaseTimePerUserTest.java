@@ -112,7 +112,8 @@ class DatabaseTimePerUserTest extends ServiceTest {
       IntStream.range(0, 5).mapToObj(i -> "contains(id,'" + i + "')").toList())), "$filter", "more than 4 calls");
     assertRefused(token, OPERATIONS + "?$filter=" + encode("contains(statusDetail,'" + "z".repeat(257) + "')"),
       "$filter", "longer than 256 characters");
-    assertRefused(token, OPERATIONS + "?$filter=" + encode(String.join(" or ",
+    // Long filters on $count: a list's own bound on what its nextLink repeats (800 characters) comes first.
+    assertRefused(token, OPERATIONS + "/$count?$filter=" + encode(String.join(" or ",
       IntStream.range(0, 33).mapToObj(i -> "id eq '" + i + "'").toList())), "$filter", "more than 32 comparisons");
     assertRefused(token, OPERATIONS + "?$skip=10001", "$skip", "10000");
     assertRefused(token, OPERATIONS + "?$orderby=statusDetail&$top=999&$skip=2", "$skip",
@@ -121,7 +122,7 @@ class DatabaseTimePerUserTest extends ServiceTest {
     assertThat(await(send(service, token, OPERATIONS + "?$skip=10000")).statusCode()).isEqualTo(200);
     assertThat(await(send(service, token, OPERATIONS + "?$orderby=statusDetail&$top=999&$skip=1")).statusCode())
       .isEqualTo(200);
-    assertThat(await(send(service, token, OPERATIONS + "?$filter=" + encode(String.join(" or ",
+    assertThat(await(send(service, token, OPERATIONS + "/$count?$filter=" + encode(String.join(" or ",
       IntStream.range(0, 4).mapToObj(i -> "contains(statusDetail,'" + "z".repeat(256) + "')").toList())))).statusCode())
       .isEqualTo(200);
   }
