@@ -74,7 +74,10 @@ final class FuzzedService {
 
   void stop() {
     try {
-      service.stop().eventually(vertx::close).eventually(clientVertx::close).await(2, TimeUnit.MINUTES);
+      // One step at a time: a continuation chained after vertx.close() would be sent to its closed event loop.
+      service.stop().await(2, TimeUnit.MINUTES);
+      vertx.close().await(2, TimeUnit.MINUTES);
+      clientVertx.close().await(2, TimeUnit.MINUTES);
     } catch (TimeoutException e) {
       throw new IllegalStateException("The service did not stop within 2 minutes", e);
     }
