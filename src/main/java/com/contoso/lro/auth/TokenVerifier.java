@@ -10,10 +10,13 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +33,11 @@ import java.util.Map;
  * change, all are forgotten, as the key that signed one may be gone.
  */
 public final class TokenVerifier {
+
+  /** The claims that are dates (RFC 7519 4.1.4, 4.1.5, 4.1.6). */
+  private static final List<String> NUMERIC_DATES = List.of("exp", "nbf", "iat");
+  /** 9999-12-31T23:59:59Z. */
+  private static final BigDecimal LATEST_NUMERIC_DATE = BigDecimal.valueOf(253_402_300_799L);
 
   static final int REMEMBERED = 4096;
 
@@ -121,6 +129,9 @@ public final class TokenVerifier {
       if (!(claims.getValue("exp") instanceof Number)) {
         return Future.failedFuture("The token has no expiry (exp).");
       }
+      if (!NUMERIC_DATES.stream().allMatch(name -> isNumericDate(claims.getValue(name)))) {
+        return Future.failedFuture(TokenHeader.MALFORMED);
+      }
       if (!(claims.getValue("oid") instanceof String oid) || oid.isBlank()) {
         return Future.failedFuture("The token names no user (oid).");
       }
@@ -145,6 +156,21 @@ public final class TokenVerifier {
     } catch (IllegalArgumentException notBase64url) {
       return false;
     }
+  }
+
+  /**
+   * Whether a date claim, when present, is a NumericDate a long holds: vertx-auth-jwt reads it as a
+   * long, so a larger one wraps (an nbf years ahead became one in the past). Year 9999 at most.
+   */
+  static boolean isNumericDate(Object value) {
+    if (value == null) {
+      return true;
+    }
+    if (!(value instanceof Number number)) {
+      return false;
+    }
+    BigDecimal date = number instanceof BigInteger big ? new BigDecimal(big) : new BigDecimal(number.toString());
+    return date.signum() >= 0 && date.compareTo(LATEST_NUMERIC_DATE) <= 0;
   }
 
   /** How many verified tokens this verifier remembers. */

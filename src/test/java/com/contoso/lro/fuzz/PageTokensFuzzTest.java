@@ -135,6 +135,9 @@ class PageTokensFuzzTest {
     return values;
   }
 
+  /** The ids a row can have, as openapi.yaml's longRunningOperation.id pattern allows (dots aside). */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+
   /** The values of a JSON array as the terms' types, as a row would give them; null when they don't fit. */
   private static List<Object> valuesOf(String json, List<SortTerm> terms) {
     JsonArray array;
@@ -156,6 +159,10 @@ class PageTokensFuzzTest {
         return null;
       }
       if (values.get(i) == null) {
+        return null;
+      }
+      // A row's id is the contract's: at most 128 characters (ids are not cut short in a token).
+      if (terms.get(i).isId() && !ID.matcher((String) values.get(i)).matches()) {
         return null;
       }
     }

@@ -84,6 +84,13 @@ class TokenAttacksTest extends ServiceTest {
         tokens.user().signedWith(tokens.stranger), Token::sign)),
       attack("no exp", tokens -> Attack.of(tokens.user().without("exp"), Token::sign)),
       attack("exp that is not a number", tokens -> Attack.of(tokens.user().claim("exp", "tomorrow"), Token::sign)),
+      // Found by TokenVerifierFuzzTest: an nbf past a long's range wrapped into the past and passed.
+      // An exp past a long's range, which would wrap to an hour ahead, is refused alike.
+      attack("nbf past a long's range, trusted signature", tokens -> Attack.of(
+        tokens.user().claim("nbf", new java.math.BigInteger("9".repeat(20))), Token::sign)),
+      attack("exp past a long's range, trusted signature", tokens -> Attack.of(
+        tokens.user().claim("exp", java.math.BigInteger.TWO.pow(64).add(
+          java.math.BigInteger.valueOf(Instant.now().plus(Duration.ofHours(1)).getEpochSecond()))), Token::sign)),
       attack("PS256 by the trusted RSA key: not an accepted alg", tokens -> Attack.of(tokens.user(),
         token -> token.sign(header(JWSAlgorithm.PS256, tokens.rsa.getKeyID()), trustedSigner(tokens)))),
       attack("crit extension not understood, trusted signature", tokens -> Attack.of(tokens.user(),
