@@ -1,18 +1,22 @@
 package com.contoso.lro.auth;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JOSE header of a token, read before any key is looked at, so that what Entra ID never sends is
  * refused whatever the JWT library would make of it: an algorithm other than RS256 and ES256 (no
  * {@code none}, no HMAC keyed with a public key), {@code crit} extensions, which RFC 7515 says must be
  * refused when not understood, and keys that the token brings or points to: only the configured
- * JWKS's keys are trusted.
+ * JWKS's keys are trusted. A header or claims set that names a member twice is refused too (RFC 7515
+ * section 4 lets a reader refuse it): two readers that kept different copies could disagree on what was verified.
  *
  * @param algorithm {@code alg}: RS256 or ES256
  * @param keyId {@code kid}, or null
@@ -21,6 +25,7 @@ record TokenHeader(String algorithm, String keyId) {
 
   static final String MALFORMED = "The token's signature or format is invalid.";
   private static final List<String> KEYS_OF_ITS_OWN = List.of("jwk", "jku", "x5c", "x5u");
+  private static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** The header, or a failed future whose message says, in words safe to show the client, why it is refused. */
   static Future<TokenHeader> read(String token) {
@@ -28,10 +33,14 @@ record TokenHeader(String algorithm, String keyId) {
     if (end <= 0) {
       return Future.failedFuture(MALFORMED);
     }
+    int claimsEnd = token.indexOf('.', end + 1);
     JsonObject header;
     try {
-      header = new JsonObject(Buffer.buffer(Base64.getUrlDecoder().decode(token.substring(0, end))));
-    } catch (RuntimeException notJson) {
+      header = new JsonObject(object(token.substring(0, end)));
+      if (claimsEnd > end) {
+        object(token.substring(end + 1, claimsEnd));
+      }
+    } catch (RuntimeException | IOException notOneJsonObject) {
       return Future.failedFuture(MALFORMED);
     }
     if (!(header.getValue("alg") instanceof String algorithm) || !TrustedKeys.ALGORITHMS.contains(algorithm)) {
@@ -50,5 +59,11 @@ record TokenHeader(String algorithm, String keyId) {
       return Future.failedFuture(MALFORMED);
     }
     return Future.succeededFuture(new TokenHeader(algorithm, (String) keyId));
+  }
+
+  /** A base64url segment as one JSON object whose names are each given once. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(String segment) throws IOException {
+    return STRICT.readValue(Base64.getUrlDecoder().decode(segment), Map.class);
   }
 }
