@@ -2,14 +2,27 @@ package com.contoso.lro.http;
 
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An answer read off the wire by {@link RawHttp} (HTTP/1.1) or {@link RawHttp2} (HTTP/2 frames). */
 interface RawAnswer {
 
-  String header(String name);
+  /** The header fields, by lowercase name. */
+  Map<String, String> headers();
 
-  String bodyText();
+  byte[] body();
+
+  default String header(String name) {
+    return headers().get(name.toLowerCase(Locale.ROOT));
+  }
+
+  default String bodyText() {
+    return new String(body(), StandardCharsets.UTF_8);
+  }
 
   /** Graph's error body, with its request-id in a header and in innerError, and the security headers. */
   static void assertGraphError(RawAnswer answer, String code) {

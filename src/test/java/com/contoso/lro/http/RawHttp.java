@@ -27,16 +27,6 @@ final class RawHttp implements AutoCloseable {
     boolean closed() {
       return status < 0;
     }
-
-    @Override
-    public String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
-    }
-
-    @Override
-    public String bodyText() {
-      return new String(body, StandardCharsets.UTF_8);
-    }
   }
 
   private final int port;

@@ -25,12 +25,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -47,16 +45,6 @@ final class RawHttp2 implements AutoCloseable {
 
   /** A stream's answer: its status and headers, its body, or the RST_STREAM code it was reset with. */
   record Answer(int status, Map<String, String> headers, byte[] body, long resetCode) implements RawAnswer {
-
-    @Override
-    public String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
-    }
-
-    @Override
-    public String bodyText() {
-      return new String(body, StandardCharsets.UTF_8);
-    }
   }
 
   private final Socket socket;
