@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 
@@ -32,6 +33,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   /** Netty calls this once a head is whole, before it chooses how the body is framed: the one place to refuse it. */
   @Override
   protected boolean isContentAlwaysEmpty(HttpMessage message) {
+    // Vert.x answers any other version itself, a bare 501: here it is a 400 in Graph's shape.
+    if (!HttpVersion.HTTP_1_1.equals(message.protocolVersion()) && !HttpVersion.HTTP_1_0.equals(message.protocolVersion())) {
+      throw refuse(message, "The request is not HTTP/1.1 or HTTP/1.0; HTTP/2 is served over TLS only.");
+    }
     HttpHeaders headers = message.headers();
     List<String> transferEncodings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
     if (!transferEncodings.isEmpty()) {

@@ -127,12 +127,19 @@ class RequestFramingTest extends ServiceTest {
   }
 
   @Test
-  void an_http2_preface_in_cleartext_gets_an_http1_answer_not_a_500() throws IOException {
+  void an_http2_preface_in_cleartext_and_an_unknown_method_get_graphs_error_shape() throws IOException {
     try (RawHttp http = new RawHttp(service.port, 10_000)) {
       RawHttp.Answer answer = http.exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII), true);
 
-      assertThat(answer.status()).as("an HTTP/1.1 answer: HTTP/2 is offered over TLS only").isBetween(400, 501)
-        .isNotEqualTo(500);
+      assertThat(answer.status()).as("HTTP/2 is offered over TLS only").isEqualTo(400);
+      assertGraphError(answer, "badRequest");
+    }
+    try (RawHttp http = new RawHttp(service.port, 10_000)) {
+      RawHttp.Answer answer = http.exchange(("FROB " + TestService.OPERATIONS + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII), true);
+
+      assertThat(answer.status()).as("refused before any route, as any request without a token").isEqualTo(401);
+      assertGraphError(answer, "unauthorized");
     }
   }
 
