@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlClient;
 
 import java.util.Map;
@@ -67,6 +68,21 @@ public final class TestDatabase {
       pool = PgBuilder.pool().connectingTo(new PgConnectOptions(admin).setDatabase(name)).using(vertx).build();
     }
     return pool;
+  }
+
+  /**
+   * Another session takes {@code table} for itself, in a transaction left open until
+   * {@link #unlock}: whatever the service asks of that table waits.
+   */
+  public Future<SqlConnection> lockTable(String table) {
+    return pool().getConnection().compose(locker -> locker.query("BEGIN").execute()
+      .compose(begun -> locker.query("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE").execute())
+      .map(locked -> locker));
+  }
+
+  /** Ends a {@link #lockTable} session's transaction, and the session. */
+  public static Future<Void> unlock(SqlConnection locker) {
+    return locker.query("ROLLBACK").execute().compose(rolledBack -> locker.close());
   }
 
   public Future<Void> drop() {

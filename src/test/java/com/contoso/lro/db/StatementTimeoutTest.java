@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.ServiceEnv;
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestDatabase;
 import com.contoso.lro.TestService;
 import com.contoso.lro.http.GraphErrorHandler;
 import io.vertx.core.Future;
@@ -47,13 +48,13 @@ class StatementTimeoutTest extends ServiceTest {
     String token = service.tokens.user().sign();
     String id = service.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
 
-    SqlConnection locker = lockOperations(service);
+    SqlConnection locker = await(service.database.lockTable("operations"));
     try {
       assertUnavailableWithin(Duration.ofMillis(500), () -> service.call(GET, OPERATIONS + "/" + id, token, null));
       assertUnavailableWithin(Duration.ofMillis(500),
         () -> service.call(PATCH, OPERATIONS + "/" + id, token, new JsonObject().put("status", "succeeded")));
     } finally {
-      release(locker);
+      await(TestDatabase.unlock(locker));
     }
 
     HttpResponse<Buffer> after = service.call(GET, OPERATIONS + "/" + id, token, null);
@@ -70,7 +71,7 @@ class StatementTimeoutTest extends ServiceTest {
     log.start();
     Logger errors = (Logger) LoggerFactory.getLogger(GraphErrorHandler.class);
     errors.addAppender(log);
-    SqlConnection locker = lockOperations(service);
+    SqlConnection locker = await(service.database.lockTable("operations"));
     try {
       HttpResponse<Buffer> response = service.call(GET, path,
         service.tokens.user().appOnly("UserAuthenticationMethod.Read.All").sign(), null);
@@ -85,7 +86,7 @@ class StatementTimeoutTest extends ServiceTest {
             .containsPattern("user=[0-9a-f]{16}");
         });
     } finally {
-      release(locker);
+      await(TestDatabase.unlock(locker));
       errors.detachAppender(log);
     }
   }
@@ -100,7 +101,7 @@ class StatementTimeoutTest extends ServiceTest {
       String token = untimed.tokens.user().sign();
       String id = untimed.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
 
-      SqlConnection locker = lockOperations(untimed);
+      SqlConnection locker = await(untimed.database.lockTable("operations"));
       try {
         long start = System.nanoTime();
         List<Future<HttpResponse<Buffer>>> reads = IntStream.range(0, 4)
@@ -111,7 +112,7 @@ class StatementTimeoutTest extends ServiceTest {
         assertThat(reads).allSatisfy(read -> assertServiceUnavailable(read.result()));
         assertThat(took).isLessThan(Duration.ofSeconds(1).plus(MARGIN));
       } finally {
-        release(locker);
+        await(TestDatabase.unlock(locker));
       }
       assertThat(untimed.call(GET, OPERATIONS + "/" + id, token, null).statusCode()).as("once the lock is gone").isEqualTo(200);
 
@@ -122,19 +123,6 @@ class StatementTimeoutTest extends ServiceTest {
     } finally {
       await(untimed.stop());
     }
-  }
-
-  /** Another session takes the operations table for itself, in a transaction left open. */
-  private static SqlConnection lockOperations(TestService target) {
-    SqlConnection locker = await(target.database.pool().getConnection());
-    await(locker.query("BEGIN").execute());
-    await(locker.query("LOCK TABLE operations IN ACCESS EXCLUSIVE MODE").execute());
-    return locker;
-  }
-
-  private static void release(SqlConnection locker) {
-    await(locker.query("ROLLBACK").execute());
-    await(locker.close());
   }
 
   private static void assertUnavailableWithin(Duration timeout, java.util.function.Supplier<HttpResponse<Buffer>> call) {

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestDatabase;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.Migrations;
 import io.vertx.core.Vertx;
@@ -80,13 +81,13 @@ class HealthTest extends ServiceTest {
 
   @Test
   void ready_answers_503_with_the_reason_while_the_database_is_too_slow_to_answer() {
-    SqlConnection locker = lockSchemaHistory();
+    SqlConnection locker = await(service.database.lockTable("flyway_schema_history"));
     try {
       HttpResponse<Buffer> response = await(service.request(GET, "/health/ready").send());
 
       assertSlowDatabase(response);
     } finally {
-      release(locker);
+      await(TestDatabase.unlock(locker));
     }
     assertThat(await(service.request(GET, "/health/ready").send()).statusCode()).isEqualTo(200);
   }
@@ -115,11 +116,11 @@ class HealthTest extends ServiceTest {
     var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
     WebClient client = WebClient.create(vertx);
     try {
-      SqlConnection locker = lockSchemaHistory();
+      SqlConnection locker = await(service.database.lockTable("flyway_schema_history"));
       try {
         assertSlowDatabase(await(client.get(server.actualPort(), "localhost", "/health/ready").send()));
       } finally {
-        release(locker);
+        await(TestDatabase.unlock(locker));
       }
       assertThat(await(client.get(server.actualPort(), "localhost", "/health/ready").send()).statusCode()).isEqualTo(200);
 
@@ -130,19 +131,6 @@ class HealthTest extends ServiceTest {
       await(server.close());
       await(oneConnection.close());
     }
-  }
-
-  /** Another session takes the schema history for itself, in a transaction left open: the check's query waits. */
-  private static SqlConnection lockSchemaHistory() {
-    SqlConnection locker = await(service.database.pool().getConnection());
-    await(locker.query("BEGIN").execute());
-    await(locker.query("LOCK TABLE flyway_schema_history IN ACCESS EXCLUSIVE MODE").execute());
-    return locker;
-  }
-
-  private static void release(SqlConnection locker) {
-    await(locker.query("ROLLBACK").execute());
-    await(locker.close());
   }
 
   /** 503, as documented: DOWN, and the database check says why. */
