@@ -46,6 +46,8 @@
 #   HOSTILE_C [4]  HOSTILE_DELAY_MS [10]   the victim's connections, and each one's pause between reads
 #   HOSTILE_VICTIM_ROWS [100]   the victim's operations
 #   HOSTILE_RAMP_SECONDS [10]   the attack's run before the victim is measured under it
+#   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
+#                          last (e.g. another setting of a per-caller limit)
 #   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
 #
 # Writes bench/results/latest.md; raw results and logs go to target/bench/.

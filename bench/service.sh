@@ -25,8 +25,12 @@ start_service() {
   # Each check still runs on every request. With $1 = production, these limits too are at their
   # defaults: the hostile phase measures what they protect.
   local -a per_caller=(THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000
-    DB_STATEMENTS_PER_CALLER=1000000000 LONG_POLLS_PER_CALLER=1000000)
+    DB_STATEMENTS_PER_CALLER=1000000000 DB_TIME_SHARE_PER_CALLER=0 LONG_POLLS_PER_CALLER=1000000)
   [[ ${1:-} == production ]] && per_caller=()
+  # SERVICE_ENV: NAME=value pairs added last, to measure another setting of a limit.
+  local -a extra
+  read -r -a extra <<<"${SERVICE_ENV:-}"
+  per_caller+=("${extra[@]}")
   env -i PATH="$PATH" HOME="$HOME" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
     ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" "${per_caller[@]}" \

@@ -21,8 +21,7 @@ import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
 import com.contoso.lro.operations.query.PageTokens;
-import com.contoso.lro.throttle.PerCallerLimit;
-import com.contoso.lro.throttle.UserThrottle;
+import com.contoso.lro.throttle.CallerLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -69,18 +68,14 @@ public final class ApiVerticle extends VerticleBase {
   private final DatabaseReadiness readiness;
   private final PrometheusMeterRegistry registry;
   private final OperationMetrics operationMetrics;
-  private final UserThrottle throttle;
-  private final PerCallerLimit shares;
-  private final PerCallerLimit longPolls;
-  private final PerCallerLimit largePages;
+  private final CallerLimits limits;
   private OperationsHandler operations;
   private HttpServer server;
   private volatile boolean draining;
 
   public ApiVerticle(AppConfig config, OpenAPIContract contract, ContractDocs docs, TrustedKeys keys,
                      DatabaseReadiness readiness, PrometheusMeterRegistry registry, OperationMetrics operationMetrics,
-                     UserThrottle throttle, PerCallerLimit shares, PerCallerLimit longPolls,
-                     PerCallerLimit largePages) {
+                     CallerLimits limits) {
     this.config = config;
     this.contract = contract;
     this.docs = docs;
@@ -88,10 +83,7 @@ public final class ApiVerticle extends VerticleBase {
     this.readiness = readiness;
     this.registry = registry;
     this.operationMetrics = operationMetrics;
-    this.throttle = throttle;
-    this.shares = shares;
-    this.longPolls = longPolls;
-    this.largePages = largePages;
+    this.limits = limits;
   }
 
   @Override
@@ -133,10 +125,10 @@ public final class ApiVerticle extends VerticleBase {
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()), shares, longPolls, largePages);
+      new DatabaseTimeout(config.database().timeout()), limits);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
-    Router router = ApiRouter.create(vertx, contract, verifier, throttle, operations,
+    Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,
       ctx -> {
         if (readiness.isReady()) {
           ctx.next();

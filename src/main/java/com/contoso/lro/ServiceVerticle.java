@@ -9,6 +9,8 @@ import com.contoso.lro.docs.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.SlicedBodies;
 import com.contoso.lro.retention.RetentionVerticle;
+import com.contoso.lro.throttle.CallerLimits;
+import com.contoso.lro.throttle.DatabaseTimeBudget;
 import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,11 +44,13 @@ public final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    PerCallerLimit longPolls = new PerCallerLimit(config.longPollsPerCaller());
-    PerCallerLimit largePages = new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER);
-    OperationMetrics operationMetrics = new OperationMetrics(registry, longPolls);
-    UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
-    PerCallerLimit shares = new PerCallerLimit(config.database().statementsPerCaller());
+    CallerLimits limits = new CallerLimits(
+      new UserThrottle(config.throttle(), System::nanoTime),
+      new PerCallerLimit(config.database().statementsPerCaller()),
+      new DatabaseTimeBudget(config.database().timeSharePerCaller(), config.database().timeout(), System::nanoTime),
+      new PerCallerLimit(config.longPollsPerCaller()),
+      new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER));
+    OperationMetrics operationMetrics = new OperationMetrics(registry, limits.longPolls());
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
     // The database's first attempt runs while the contract, its served copies and the keys load:
@@ -62,20 +66,20 @@ public final class ServiceVerticle extends VerticleBase {
           .onFailure(failure -> LOG.error("The retention job did not start", failure)));
         return vertx.deployVerticle(
           () -> new ApiVerticle(config, contract.result(), docs.result(), keys.result(), readiness, registry,
-            operationMetrics, throttle, shares, longPolls, largePages),
+            operationMetrics, limits),
           new DeploymentOptions().setInstances(config.httpInstances()));
       })
-      .onSuccess(started -> sweepEvery(throttle))
+      .onSuccess(started -> sweepEvery(limits))
       // A failed start is never stopped: end the retries and the listener here.
       .onFailure(failed -> database.stop());
   }
 
   /** Drops idle buckets now and then, off the event loops: a sweep walks every caller's bucket. */
-  private void sweepEvery(UserThrottle throttle) {
-    if (config.throttle().enabled()) {
-      throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS,
-        tick -> vertx.executeBlocking(throttle::sweep, false));
-    }
+  private void sweepEvery(CallerLimits limits) {
+    throttleSweeper = vertx.setPeriodic(UserThrottle.SWEEP_INTERVAL_MILLIS, tick -> vertx.executeBlocking(() -> {
+      limits.sweep();
+      return null;
+    }, false));
   }
 
   @Override

@@ -154,9 +154,12 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
    *                            time, divided among the HTTP verticles (at least one each)
    * @param statementsPerCaller DB_STATEMENTS_PER_CALLER: list and count statements each caller may have in flight
    *                            on one instance; beyond, 429
+   * @param timeSharePerCaller  DB_TIME_SHARE_PER_CALLER: seconds of list and count statement time per second each
+   *                            caller may use on one instance, on average, in bursts of up to DB_TIMEOUT_SECONDS;
+   *                            beyond, 429; 0 turns it off
    */
   public record DatabaseConfig(PgConnectOptions connect, int poolSize, Duration timeout, int listPoolSize,
-                               int statementsPerCaller) {
+                               int statementsPerCaller, double timeSharePerCaller) {
 
     public static final String APPLICATION_NAME = "lro-service";
 
@@ -181,14 +184,21 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       // The server cancels a statement that outlives the request that waits for it, rather than
       // keeping a connection busy for nobody. Set at connection start-up, like application_name.
       connect.addProperty("statement_timeout", String.valueOf(statementTimeoutMillis));
+      // One statement, one core: a parallel plan of one caller's costly list took every core of the
+      // database's machine from everyone else's requests (bench/README.md, the hostile phase).
+      connect.addProperty("max_parallel_workers_per_gather", "0");
       int listPoolSize = read.integer("DB_LIST_POOL_SIZE", 4);
       // Two, so that a list with $count=true (its page and its count at once) fits one caller's share.
       int statementsPerCaller = read.integer("DB_STATEMENTS_PER_CALLER", 2);
       if (listPoolSize < 1 || statementsPerCaller < 2) {
         throw new IllegalArgumentException("DB_LIST_POOL_SIZE must be at least 1 and DB_STATEMENTS_PER_CALLER at least 2");
       }
+      double timeSharePerCaller = read.decimal("DB_TIME_SHARE_PER_CALLER", 0.25);
+      if (!(timeSharePerCaller >= 0 && timeSharePerCaller <= 1000)) {
+        throw new IllegalArgumentException("DB_TIME_SHARE_PER_CALLER must be from 0 (off) to 1000");
+      }
       return new DatabaseConfig(connect, read.integer("DB_POOL_SIZE", 8), Duration.ofSeconds(timeoutSeconds),
-        listPoolSize, statementsPerCaller);
+        listPoolSize, statementsPerCaller, timeSharePerCaller);
     }
 
     /** The same database, as Flyway's JDBC driver names it, with the same TLS mode. */

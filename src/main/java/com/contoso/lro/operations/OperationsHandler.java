@@ -13,7 +13,10 @@ import com.contoso.lro.http.PermissionCheck;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
+import com.contoso.lro.throttle.CallerLimits;
+import com.contoso.lro.throttle.DatabaseTimeBudget;
 import com.contoso.lro.throttle.PerCallerLimit;
+import com.contoso.lro.throttle.SpreadRetryAfter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -37,32 +40,34 @@ public final class OperationsHandler implements OperationsApi {
 
   private static final String JSON = "application/json";
   /** A long-poll ends within 60 s, most much sooner: soon enough to look again, rarely enough not to spin. */
-  private static final int LONG_POLL_RETRY_SECONDS = 5;
+
+  /** A caller's long-polls past its cap are often refused together: they come back spread. */
+  private static final SpreadRetryAfter LONG_POLL_RETRY = new SpreadRetryAfter(5, 15);
 
   private final OperationService service;
   private final GraphLinks links;
   private final ChangeWaiters waiters;
   private final DatabaseTimeout databaseTimeout;
   private final PerCallerLimit shares;
+  private final DatabaseTimeBudget databaseTime;
   private final OperationJson operationJson = new OperationJson();
   private final PerCallerLimit longPolls;
   private final SlicedBodies bodies;
 
   /**
    * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
-   * @param shares          the list and count statements each caller may have in flight on this instance
-   * @param longPolls       the instance's count of held Prefer: wait requests, per caller
-   * @param largePages      the instance's count of large pages being sent, per caller
+   * @param limits          what each caller may hold at once on this instance, and its lists' database time
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           PerCallerLimit shares, PerCallerLimit longPolls, PerCallerLimit largePages) {
+                           CallerLimits limits) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
     this.databaseTimeout = databaseTimeout;
-    this.shares = shares;
-    this.longPolls = longPolls;
-    this.bodies = new SlicedBodies(largePages);
+    this.shares = limits.statements();
+    this.databaseTime = limits.databaseTime();
+    this.longPolls = limits.longPolls();
+    this.bodies = new SlicedBodies(limits.largePages());
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -227,22 +232,33 @@ public final class OperationsHandler implements OperationsApi {
 
   /**
    * The work of a list or count, bound by DB_TIMEOUT_SECONDS, once the caller's share of statements
-   * in flight holds {@code statements} more; else a 429 before anything is sent. The share is given
-   * back when the work ends or times out, whichever comes first.
+   * in flight holds {@code statements} more and its database time is not spent; else a 429 before
+   * anything is sent. The share is given back, and the time charged, when the work ends or times
+   * out, whichever comes first.
    */
   private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
-    PerCallerLimit.Held share = shares.take(BearerAuthentication.caller(ctx).oid(), statements);
+    String caller = BearerAuthentication.caller(ctx).oid();
+    long spent = databaseTime.secondsToWait(caller);
+    if (spent > 0) {
+      return Future.failedFuture(ApiException.tooManyRequests(spent, "Too many requests: this caller's lists and counts "
+        + "have used their share of database time on this instance. Retry after " + spent + " seconds."));
+    }
+    PerCallerLimit.Held share = shares.take(caller, statements);
     if (share == null) {
       return Future.failedFuture(ApiException.tooManyRequests(1, "Too many requests: this service runs at most "
         + shares.perCaller() + " list and count statements per caller at once on each instance. Retry after 1 seconds."));
     }
+    long startedAt = databaseTime.now();
     Future<T> started;
     try {
       started = work.get();
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
     }
-    return databaseTimeout.bound(started).onComplete(done -> share.release());
+    return databaseTimeout.bound(started).onComplete(done -> {
+      share.release();
+      databaseTime.charge(caller, startedAt);
+    });
   }
 
   /**
@@ -262,9 +278,10 @@ public final class OperationsHandler implements OperationsApi {
     String caller = BearerAuthentication.caller(ctx).oid();
     PerCallerLimit.Held place = longPolls.take(caller);
     if (place == null) {
-      ctx.fail(ApiException.tooManyRequests(LONG_POLL_RETRY_SECONDS, "Too many requests: this caller holds "
+      int retryAfter = LONG_POLL_RETRY.next();
+      ctx.fail(ApiException.tooManyRequests(retryAfter, "Too many requests: this caller holds "
         + longPolls.perCaller() + " requests with Prefer: wait on this instance, the most it may. Retry after "
-        + LONG_POLL_RETRY_SECONDS + " seconds, or ask without Prefer: wait."));
+        + retryAfter + " seconds, or ask without Prefer: wait."));
       return;
     }
     ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, place::release);

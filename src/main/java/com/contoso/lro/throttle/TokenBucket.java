@@ -55,6 +55,37 @@ final class TokenBucket {
   }
 
   /**
+   * How far the bucket is past empty, without taking from it: 0 when it holds anything.
+   *
+   * @return nanoseconds until it holds something again, 0, or {@link #RETIRED}
+   */
+  long overdraft(long now, long capacity) {
+    long current = fullAt.get();
+    if (current == RETIRED_MARK) {
+      return RETIRED;
+    }
+    return Math.max(0, current - now - capacity);
+  }
+
+  /**
+   * Takes {@code amount} nanoseconds of refill unconditionally, for work already done: the bucket may
+   * go past empty, and then stays empty until it has refilled what it owes.
+   *
+   * @return whether it was taken; false for a retired bucket
+   */
+  boolean charge(long now, long amount) {
+    while (true) {
+      long current = fullAt.get();
+      if (current == RETIRED_MARK) {
+        return false;
+      }
+      if (fullAt.compareAndSet(current, (current - now > 0 ? current : now) + amount)) {
+        return true;
+      }
+    }
+  }
+
+  /**
    * Retires this bucket if it is full: a full bucket answers exactly as a new one would, so it can
    * be dropped without anyone gaining or losing a token, provided nobody takes from it afterwards.
    *

@@ -170,6 +170,14 @@ class AppConfigTest {
   }
 
   @Test
+  void each_caller_may_use_a_quarter_second_of_list_and_count_time_per_second_by_default_and_0_turns_it_off() {
+    assertThat(AppConfig.from(Map.of()).database().timeSharePerCaller()).isEqualTo(0.25);
+    assertThat(AppConfig.from(Map.of("DB_TIME_SHARE_PER_CALLER", "0")).database().timeSharePerCaller()).isZero();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("DB_TIME_SHARE_PER_CALLER", "-1")))
+      .hasMessageContaining("DB_TIME_SHARE_PER_CALLER");
+  }
+
+  @Test
   void a_caller_holds_500_long_polls_by_default_and_at_least_one() {
     assertThat(AppConfig.from(Map.of()).longPollsPerCaller()).isEqualTo(500);
     assertThat(AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "3")).longPollsPerCaller()).isEqualTo(3);

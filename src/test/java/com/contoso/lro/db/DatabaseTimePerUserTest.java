@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One user's lists and counts cannot take the database from the others: each caller has at most
- * DB_STATEMENTS_PER_CALLER of them in flight on an instance (beyond, 429 before anything is sent);
+ * DB_STATEMENTS_PER_CALLER of them in flight on an instance, and DB_TIME_SHARE_PER_CALLER of its time
+ * (beyond either, 429 before anything is sent);
  * they run on connections of their own, so a get never waits behind one; and one that outlives
  * DB_TIMEOUT_SECONDS is cancelled on the server, not left running for nobody.
  *
@@ -94,11 +95,75 @@ class DatabaseTimePerUserTest extends ServiceTest {
       } finally {
         release(locker);
       }
-      HttpResponse<Buffer> after = await(send(quick, users.get(0), SLOW_COUNT));
+      // Each of the four has spent its database time; a fifth user finds the sessions serving again.
+      HttpResponse<Buffer> after = await(send(quick, quick.tokens.user().sign(), SLOW_COUNT));
       assertThat(after.statusCode()).as("the cancelled sessions serve again").isEqualTo(200);
       assertThat(after.bodyAsString()).isEqualTo("0");
     } finally {
       await(quick.stop());
+    }
+  }
+
+  @Test
+  void a_caller_that_has_spent_its_database_time_gets_429_until_it_has_refilled_while_others_are_served(Vertx vertx) {
+    // A burst of DB_TIMEOUT_SECONDS, 1 s, refilled at 0.01 s a second: one statement that runs until
+    // it is cancelled spends all of it, and a little more.
+    TestService stingy = await(TestService.start(vertx,
+      Map.of("DB_TIMEOUT_SECONDS", "1", "DB_STATEMENT_TIMEOUT_MS", "0", "DB_TIME_SHARE_PER_CALLER", "0.01")));
+    try {
+      slowContains(stingy);
+      String mallory = stingy.tokens.user().sign();
+      String alice = stingy.tokens.user().sign();
+      // strpos runs once per row: each has one to search.
+      List.of(mallory, alice).forEach(user ->
+        stingy.create(user, new JsonObject().put("status", "running").put("statusDetail", "x")));
+      SqlConnection locker = holdLock(stingy);
+      try {
+        assertServiceUnavailable(await(send(stingy, mallory, SLOW_COUNT)));
+      } finally {
+        release(locker);
+      }
+      awaitWaiting(stingy, 0);
+
+      HttpResponse<Buffer> refused = await(send(stingy, mallory, SLOW_COUNT));
+      assertGraphError(refused, 429, "tooManyRequests");
+      assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message"))
+        .contains("used their share of database time");
+      assertThat(Long.parseLong(refused.getHeader("Retry-After"))).isBetween(1L, 100L);
+      assertGraphError(await(send(stingy, mallory, OPERATIONS + "?$top=1")), 429, "tooManyRequests");
+
+      assertThat(await(send(stingy, alice, SLOW_COUNT)).statusCode()).as("another user's count").isEqualTo(200);
+    } finally {
+      await(stingy.stop());
+    }
+  }
+
+  @Test
+  void a_list_or_count_runs_on_one_core_never_as_a_parallel_plan(Vertx vertx) {
+    TestService own = await(TestService.start(vertx, Map.of()));
+    try {
+      String token = own.tokens.user().sign();
+      own.create(token, new JsonObject().put("status", "running").put("statusDetail", "x"));
+      // strpos, which contains() becomes, notes the session's setting as the service's list runs it.
+      await(own.database.pool().query("""
+          CREATE TABLE seen (workers text);
+          CREATE FUNCTION public.strpos(text, text) RETURNS integer LANGUAGE plpgsql AS $$
+          BEGIN
+            INSERT INTO seen VALUES (current_setting('max_parallel_workers_per_gather'));
+            RETURN pg_catalog.strpos($1, $2);
+          END $$;
+          DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = public, pg_catalog', current_database()); END $$
+          """).execute());
+
+      assertThat(await(send(own, token, OPERATIONS + "?$filter=contains(statusDetail,'x')")).statusCode()).isEqualTo(200);
+      assertThat(await(send(own, token, SLOW_COUNT)).bodyAsString()).isEqualTo("0");
+
+      List<String> seen = new java.util.ArrayList<>();
+      await(own.database.pool().query("SELECT workers FROM seen").execute()).forEach(row -> seen.add(row.getString(0)));
+      assertThat(seen).as("max_parallel_workers_per_gather in the service's list and count sessions")
+        .isNotEmpty().containsOnly("0");
+    } finally {
+      await(own.stop());
     }
   }
 

@@ -1,0 +1,16 @@
+package com.contoso.lro.throttle;
+
+/**
+ * What bounds one caller on one service instance, made once per instance and shared by its API
+ * verticles: requests per second, list and count statements in flight and their database time,
+ * long-polls held, and large pages being sent.
+ */
+public record CallerLimits(UserThrottle requests, PerCallerLimit statements, DatabaseTimeBudget databaseTime,
+                           PerCallerLimit longPolls, PerCallerLimit largePages) {
+
+  /** Drops the buckets of callers at rest. Runs off the event loops, as it walks every caller's. */
+  public void sweep() {
+    requests.sweep();
+    databaseTime.sweep();
+  }
+}
