@@ -1,7 +1,6 @@
 package com.contoso.lro.throttle;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,7 +18,7 @@ public final class DatabaseTimeBudget {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-  private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final CallerBuckets buckets = new CallerBuckets();
   private final double share;
   private final long capacity;
   private final LongSupplier nanoClock;
@@ -48,7 +47,7 @@ public final class DatabaseTimeBudget {
     if (share == 0) {
       return 0;
     }
-    TokenBucket bucket = buckets.get(caller);
+    TokenBucket bucket = buckets.find(caller);
     if (bucket == null) {
       return 0;
     }
@@ -69,12 +68,12 @@ public final class DatabaseTimeBudget {
     long now = nanoClock.getAsLong();
     long owed = Math.round((now - startedAt) / share);
     while (true) {
-      TokenBucket bucket = buckets.computeIfAbsent(caller, absent -> new TokenBucket(now));
+      TokenBucket bucket = buckets.of(caller, now);
       if (bucket.charge(now, owed)) {
         return;
       }
-      // The sweep retired this bucket between its check and its removal: remove it ourselves.
-      buckets.remove(caller, bucket);
+      // The sweep retired this bucket between its look-up and its charge: remove it ourselves.
+      buckets.retired(caller, bucket);
     }
   }
 
@@ -85,15 +84,7 @@ public final class DatabaseTimeBudget {
    * @return how many were dropped
    */
   public int sweep() {
-    long now = nanoClock.getAsLong();
-    int dropped = 0;
-    for (var entry : buckets.entrySet()) {
-      if (entry.getValue().retireIfFull(now)) {
-        buckets.remove(entry.getKey(), entry.getValue());
-        dropped++;
-      }
-    }
-    return dropped;
+    return buckets.sweep(nanoClock.getAsLong());
   }
 
   /** How many callers have a bucket now. */

@@ -2,7 +2,6 @@ package com.contoso.lro.throttle;
 
 import com.contoso.lro.config.AppConfig.ThrottleConfig;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,7 +24,7 @@ public final class UserThrottle {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-  private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final CallerBuckets buckets = new CallerBuckets();
   private final ThrottleConfig config;
   private final long interval;
   private final long capacity;
@@ -56,10 +55,7 @@ public final class UserThrottle {
     }
     long now = nanoClock.getAsLong();
     while (true) {
-      TokenBucket bucket = buckets.get(caller);
-      if (bucket == null) {
-        bucket = buckets.computeIfAbsent(caller, absent -> new TokenBucket(now));
-      }
+      TokenBucket bucket = buckets.of(caller, now);
       long wait = bucket.take(now, interval, capacity);
       if (wait == TokenBucket.TAKEN) {
         return 0;
@@ -68,7 +64,7 @@ public final class UserThrottle {
         return Math.max(1, (wait + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
       }
       // The sweep retired this bucket between its check and its removal: remove it ourselves.
-      buckets.remove(caller, bucket);
+      buckets.retired(caller, bucket);
     }
   }
 
@@ -78,15 +74,7 @@ public final class UserThrottle {
    * @return how many were dropped
    */
   public int sweep() {
-    long now = nanoClock.getAsLong();
-    int dropped = 0;
-    for (var entry : buckets.entrySet()) {
-      if (entry.getValue().retireIfFull(now)) {
-        buckets.remove(entry.getKey(), entry.getValue());
-        dropped++;
-      }
-    }
-    return dropped;
+    return buckets.sweep(nanoClock.getAsLong());
   }
 
   /** How many callers have a bucket now. */
