@@ -1,12 +1,13 @@
 package com.contoso.lro;
 
+import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseTimeout;
-import com.contoso.lro.docs.ContractDocs;
+import com.contoso.lro.contract.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.http.BodyDeadline;
 import com.contoso.lro.http.ConnectionSetup;
@@ -14,7 +15,7 @@ import com.contoso.lro.http.Http2HeadLimits;
 import com.contoso.lro.http.InvalidRequests;
 import com.contoso.lro.http.ServerOptions;
 import com.contoso.lro.health.HealthRoutes;
-import com.contoso.lro.http.GraphLinks;
+import com.contoso.lro.graph.GraphLinks;
 import com.contoso.lro.metrics.MetricsRoutes;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.OperationService;
@@ -125,7 +126,7 @@ public final class ApiVerticle extends VerticleBase {
       .connectingTo(config.database().connect())
       .using(vertx)
       .build();
-    GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
+    GraphLinks links = new GraphLinks(config.publicBaseUrl(), ContractOperations.basePath(contract));
     // Asked for only once the gate below has let a request through, when start-up has read the key.
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
     OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),

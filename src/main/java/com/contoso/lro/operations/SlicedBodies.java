@@ -1,6 +1,6 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.http.ApiException;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
