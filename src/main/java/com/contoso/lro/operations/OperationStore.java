@@ -34,30 +34,28 @@ public final class OperationStore {
   private static final String COLUMNS =
     "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location, version";
 
-  // INSERT, INSERT_MANY, SELECT_ONE and the grouping's bounds are public for `make bench`: its
-  // floor (bench/FloorServer.java) runs them, and BenchStatementsTest holds its pgbench scripts to
-  // them, so that the limits it measures are those of the statements served here.
-  public static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
+  // BenchStatementsTest holds make bench's pgbench scripts, and its floor, to these statements, so
+  // that the limits it measures are those of the statements served here.
+  static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 
   /**
    * Creates that arrive together, in one statement and so one commit ({@link CommitGroups}): the
    * same row as INSERT's, each column's values an array, in the same order.
    */
-  public static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
+  static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
     + "SELECT o, i, c, l, s, d, r, 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], "
     + "$5::text[], $6::text[], $7::text[]) AS t(o, i, c, l, s, d, r)";
 
   /** Rows of one INSERT_MANY at most: a bound on one statement's arrays and on a group's latency. */
-  public static final int MAX_GROUP = 64;
+  static final int MAX_GROUP = 64;
   /**
    * Inserts in flight at once from one verticle, past which creates wait to go in a group: one
-   * committing while the next is sent. Measured (wrk C=32, 2 cores, creates/s, two rounds): 1 in
-   * flight 9,916 and 9,563, its cores idle a fifth of the time waiting on commits; 2 10,954 and
-   * 10,766; 4 8,186 and 8,259 (smaller groups); every create alone 6,498 and 5,560.
+   * committing while the next is sent: the fastest of 1, 2 and 4
+   * (bench/README.md#creates-committed-in-groups).
    */
-  public static final int INSERTS_IN_FLIGHT = 2;
+  static final int INSERTS_IN_FLIGHT = 2;
 
-  public static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
+  static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
 
   /** Whether an update changes anything: only a real change moves lastActionDateTime and the version. */
   private static final String CHANGED = """
@@ -219,7 +217,7 @@ public final class OperationStore {
   }
 
   /** INSERT_MANY's parameters from rows of INSERT's: each column's values, as an array of its type. */
-  public static Tuple columnsOf(List<Tuple> rows) {
+  static Tuple columnsOf(List<Tuple> rows) {
     int size = rows.size();
     Object[] columns = {new String[size], new String[size], new OffsetDateTime[size], new OffsetDateTime[size],
       new String[size], new String[size], new String[size]};
