@@ -64,7 +64,7 @@ public final class OperationStore {
 
   /**
    * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
-   * lifecycle (a final operation changes no more) and If-Match are conditions of the same
+   * lifecycle ({@link Lifecycle}'s table) and If-Match are conditions of the same
    * statement, so that two concurrent updates cannot both pass them: the second re-reads the row
    * the first wrote. The row's version before the update comes back too, to tell a real change
    * from none: read FOR UPDATE, it is the version this statement changed, even when another update
@@ -80,11 +80,8 @@ public final class OperationStore {
     FROM (SELECT version FROM operations WHERE owner_id = $1 AND id = $2 FOR UPDATE) before
     WHERE o.owner_id = $1 AND o.id = $2
       AND ($9::bigint[] IS NULL OR o.version = ANY($9))
-      AND (o.status NOT IN ('succeeded', 'failed') OR NOT %1$s)
-      AND ($3::text IS NULL OR $3 = o.status
-        OR (o.status = 'notStarted' AND $3 <> 'notStarted')
-        OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
-    RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
+      AND %2$s
+    RETURNING\s""".formatted(CHANGED, Lifecycle.sql("o.status", "$3", CHANGED)) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
 
   /**
    * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
