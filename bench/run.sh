@@ -6,7 +6,7 @@
 #   (b) creates        wrk POSTs (bench/lua/create.lua)                 ratio to (a)
 #   (c) select limit   pgbench, the service's select by key (bench/pgbench/select.sql)
 #       reads          wrk GETs of ids the creates made (bench/lua/read.lua)  ratio to (c)
-#       floors         the same creates and reads against bench/FloorServer.java: the same HTTP
+#       floors         the same creates and reads against the floor (operations/FloorServer, a test class): the same HTTP
 #                      server, SQL and PostgreSQL client with nothing else   ratios to (a), (c)
 #   (d) lists          first page of a user with 10,000 and one with 1,000,000 operations, and
 #                      page 100 of the latter through $skiptoken (bench/lua/get.lua)
@@ -184,10 +184,14 @@ SAMPLER_PID=""
 FLOOR_PID=""
 HOSTILE_PID=""
 
-# The floor (bench/FloorServer.java) on FLOOR_PORT, serving USER_MAIN's operations.
+# The floor (src/test/java/com/contoso/lro/operations/FloorServer.java, in the service's package) on
+# FLOOR_PORT, serving USER_MAIN's operations.
 start_floor() {
   FLOOR_PORT=$(python3 bench/report.py free-port)
-  PGDATABASE="$BENCH_DB" java -cp "$JAR" bench/FloorServer.java "$FLOOR_PORT" "$USER_MAIN" >>"$WORK/floor.log" 2>&1 &
+  [[ -f "$ROOT/target/test-classes/com/contoso/lro/operations/FloorServer.class" ]] \
+    || mvn -B -q -DskipTests test-compile >&2 || die "the floor server did not compile"
+  PGDATABASE="$BENCH_DB" java -cp "$ROOT/target/test-classes:$JAR" com.contoso.lro.operations.FloorServer \
+    "$FLOOR_PORT" "$USER_MAIN" >>"$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!
   local waited=0
   until grep -q "listening on $FLOOR_PORT" "$WORK/floor.log" 2>/dev/null; do

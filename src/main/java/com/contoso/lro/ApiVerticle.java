@@ -1,12 +1,14 @@
 package com.contoso.lro;
 
+import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.auth.TokenVerifier;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.CancellingStatements;
+import com.contoso.lro.db.DatabaseClients;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseTimeout;
-import com.contoso.lro.docs.ContractDocs;
+import com.contoso.lro.contract.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.http.BodyDeadline;
 import com.contoso.lro.http.ConnectionSetup;
@@ -14,7 +16,7 @@ import com.contoso.lro.http.Http2HeadLimits;
 import com.contoso.lro.http.InvalidRequests;
 import com.contoso.lro.http.ServerOptions;
 import com.contoso.lro.health.HealthRoutes;
-import com.contoso.lro.http.GraphLinks;
+import com.contoso.lro.graph.GraphLinks;
 import com.contoso.lro.metrics.MetricsRoutes;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.OperationService;
@@ -27,14 +29,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.PoolOptions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -47,19 +45,6 @@ import java.util.function.Supplier;
  * until the database part of start-up has completed, API calls answer 503.
  */
 public final class ApiVerticle extends VerticleBase {
-
-  private static final String POOL_NAME = "lro-pool";
-  private static final String LIST_POOL_NAME = "lro-list-pool";
-  /**
-   * Statements sent on a connection before the answers to those before them have come back. Every
-   * statement is one of its own (none needs a transaction), so a pipeline mixes requests freely.
-   * Measured against the bare Vert.x floor (bench/FloorServer.java, 4 connections per event loop,
-   * C=32): one statement per connection at a time, as a Pool leases them, gave 3,767 inserts and
-   * 9,198 selects/s; 8 in flight gave 4,217 and 13,774; 16 or more piled the inserts onto fewer
-   * connections, whose commits then waited on one another (2,831). Public for that floor, which
-   * runs the service's client.
-   */
-  public static final int PIPELINING_LIMIT = 8;
 
   private final AppConfig config;
   private final OpenAPIContract contract;
@@ -88,36 +73,10 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // A client of its own, as in the TechEmpower Vert.x benchmark: its connections live on this
-    // verticle's event loop, and it closes only after this verticle's own requests have drained.
-    // A pool shared by name closed under one verticle's requests when another verticle stopped.
-    // Neither connecting nor queueing for a connection may outlast the request's own bound.
-    int timeoutMillis = (int) config.database().timeout().toMillis();
-    SqlClient database = PgBuilder.client()
-      .with(new PoolOptions()
-        .setMaxSize(Math.max(1, config.database().poolSize() / config.httpInstances()))
-        .setName(POOL_NAME)
-        .setConnectionTimeout(timeoutMillis)
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-      .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
-      .connectingTo(new PgConnectOptions(config.database().connect()).setPipeliningLimit(PIPELINING_LIMIT))
-      .using(vertx)
-      .build();
-    // Lists and counts, whose cost follows the query options, lease connections of their own, one
-    // statement at a time: no get or write waits in a pipeline behind one, and a timed-out one can be
-    // cancelled on the server without cancelling others.
-    Pool lists = PgBuilder.pool()
-      .with(new PoolOptions()
-        .setMaxSize(Math.max(1, config.database().listPoolSize() / config.httpInstances()))
-        .setName(LIST_POOL_NAME)
-        // A backstop: CancellingStatements answers a statement still waiting at timeoutMillis itself.
-        .setConnectionTimeout(2 * timeoutMillis)
-        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-      .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
-      .connectingTo(config.database().connect())
-      .using(vertx)
-      .build();
-    GraphLinks links = new GraphLinks(config.publicBaseUrl(), ApiRouter.basePath(contract));
+    // Clients of its own, on this verticle's event loop, as in the TechEmpower Vert.x benchmark.
+    SqlClient database = DatabaseClients.pipelined(vertx, config.database(), config.httpInstances());
+    Pool lists = DatabaseClients.forLists(vertx, config.database(), config.httpInstances());
+    GraphLinks links = new GraphLinks(config.publicBaseUrl(), ContractOperations.basePath(contract));
     // Asked for only once the gate below has let a request through, when start-up has read the key.
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
     OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),

@@ -1,11 +1,12 @@
 package com.contoso.lro;
 
+import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseStartup;
-import com.contoso.lro.docs.ContractDocs;
-import com.contoso.lro.docs.ServedContract;
+import com.contoso.lro.contract.ContractDocs;
+import com.contoso.lro.contract.ServedContract;
 import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.SlicedBodies;
 import com.contoso.lro.retention.RetentionVerticle;
@@ -56,8 +57,8 @@ public final class ServiceVerticle extends VerticleBase {
     // The database's first attempt runs while the contract, its served copies and the keys load:
     // it waits on the network, they on the CPU.
     Future<Void> firstAttempt = database.begin();
-    Future<ServedContract> served = Application.readContract(vertx);
-    Future<OpenAPIContract> contract = Application.loadContract(vertx, served);
+    Future<ServedContract> served = ContractLoader.read(vertx);
+    Future<OpenAPIContract> contract = ContractLoader.load(vertx, served);
     Future<ContractDocs> docs = served.compose(file -> ContractDocs.load(vertx, file));
     Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth());
     return Future.all(firstAttempt, contract, docs, keys)

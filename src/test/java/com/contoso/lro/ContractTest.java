@@ -1,7 +1,8 @@
 package com.contoso.lro;
 
+import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.contract.api.OperationsApi;
-import com.contoso.lro.docs.ServedContract;
+import com.contoso.lro.contract.ServedContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +25,7 @@ class ContractTest {
 
   @Test
   void the_service_loads_its_contract_with_the_beta_prefix_and_bearer_security(Vertx vertx) {
-    OpenAPIContract contract = await(Application.loadContract(vertx));
+    OpenAPIContract contract = await(ContractLoader.load(vertx));
 
     assertThat(contract.getServers()).extracting(server -> server.getBasePath()).containsExactly("/beta");
     Operation create = contract.operation("createOperation");
@@ -43,18 +44,18 @@ class ContractTest {
   /** The service skips this check at start-up, as the file in its jar is this one. */
   @Test
   void openapi_yaml_passes_vertx_openapis_own_check_against_the_openapi_meta_schema(Vertx vertx) {
-    ServedContract served = await(Application.readContract(vertx));
+    ServedContract served = await(ContractLoader.read(vertx));
 
     OpenAPIContract checked = await(OpenAPIContract.from(vertx, served.tree()));
 
     assertThat(checked.operations()).extracting(Operation::getOperationId)
-      .containsExactlyInAnyOrderElementsOf(await(Application.loadContract(vertx, Future.succeededFuture(served))).operations().stream()
+      .containsExactlyInAnyOrderElementsOf(await(ContractLoader.load(vertx, Future.succeededFuture(served))).operations().stream()
         .map(Operation::getOperationId).toList());
   }
 
   @Test
   void every_operation_of_the_contract_has_its_method_in_the_generated_binding(Vertx vertx) {
-    OpenAPIContract contract = await(Application.loadContract(vertx));
+    OpenAPIContract contract = await(ContractLoader.load(vertx));
     List<String> bound = Arrays.stream(OperationsApi.class.getDeclaredMethods())
       .filter(method -> method.getParameterCount() > 0 && method.getParameterTypes()[0] == RoutingContext.class)
       .map(Method::getName)

@@ -1,5 +1,6 @@
 package com.contoso.lro;
 
+import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.config.AppConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -127,7 +128,7 @@ public final class TestService {
                                             PrometheusMeterRegistry registry) {
     AppConfig config = AppConfig.from(env);
     return (registry == null ? Application.deploy(vertx, config) : Application.deploy(vertx, config, registry))
-      .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
+      .compose(deployment -> ContractLoader.load(vertx).map(contract -> new TestService(vertx, tokens, database,
         env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase)));
   }
 

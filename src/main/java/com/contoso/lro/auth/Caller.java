@@ -2,6 +2,7 @@ package com.contoso.lro.auth;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,7 +29,18 @@ import java.util.stream.Collectors;
 public record Caller(String oid, Optional<String> userPrincipalName, Optional<String> preferredUsername,
                      Set<String> scopes, Set<String> roles, String pseudonym) {
 
+  private static final String KEY = "caller";
+
   private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+
+  /** The verified caller of a request whose bearer token was accepted, else null. */
+  public static Caller of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  public void putOn(RoutingContext ctx) {
+    ctx.put(KEY, this);
+  }
 
   static Caller fromClaims(JsonObject claims) {
     String oid = claims.getString("oid").toLowerCase(Locale.ROOT);

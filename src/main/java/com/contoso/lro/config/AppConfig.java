@@ -37,7 +37,7 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
 
   public static AppConfig from(Map<String, String> env) {
     EnvReader read = new EnvReader(env);
-    // About 15 KB of heap each: 500 are 7.5 MB, a seventeenth of the 128 MB heap of jvm.options (README).
+    // A small share of the heap of jvm.options per caller (the README gives the figures).
     int longPollsPerCaller = read.integer("LONG_POLLS_PER_CALLER", 500);
     if (longPollsPerCaller < 1) {
       throw new IllegalArgumentException("LONG_POLLS_PER_CALLER must be at least 1");

@@ -15,7 +15,7 @@ import net.logstash.logback.encoder.LogstashEncoder;
  * The service's logging, from LOG_FORMAT and LOG_LEVEL: one JSON object per line on standard
  * output, or readable lines with LOG_FORMAT=text; io.netty at WARN. Logback finds it through
  * META-INF/services before it looks for a logback.xml. Built in code because parsing an XML
- * configuration took a tenth of the CPU time to /health/ready. A configuration file named by
+ * configuration slowed start-up (bench/README.md#start-up). A configuration file named by
  * {@code -Dlogback.configurationFile} still wins.
  */
 public final class LogConfiguration extends ContextAwareBase implements Configurator {

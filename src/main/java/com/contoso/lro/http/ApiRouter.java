@@ -1,6 +1,11 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.contract.CompiledSchemas;
+import com.contoso.lro.contract.RequestValidation;
 import com.contoso.lro.auth.TokenVerifier;
+import com.contoso.lro.contract.CompiledSchemas;
+import com.contoso.lro.contract.ContractOperations;
+import com.contoso.lro.contract.RequestValidation;
 import com.contoso.lro.contract.api.OperationsApi;
 import io.vertx.core.Handler;
 import com.contoso.lro.throttle.UserThrottle;
@@ -15,10 +20,10 @@ import io.vertx.openapi.contract.Operation;
 
 /**
  * The API's router, built from the contract. Each request goes: request ids, security headers, the
- * request log, a check that it can be read at all, body (64 KiB at most),
- * bearer token, the caller's rate limit, the operation's permissions and owner, its query options, its media type,
- * validation against openapi.yaml, and then the operation's handler; any failure leaves through
- * {@link GraphErrorHandler}.
+ * request log, a check that it can be read at all, body (64 KiB at most), bearer token, the caller's
+ * rate limit; then, on its operation's route, the operation's permissions and owner, its query
+ * options, its media type, the database gate, validation against openapi.yaml, and the operation's
+ * handler. Any failure leaves through {@link GraphErrorHandler}.
  */
 public final class ApiRouter {
 
@@ -35,16 +40,16 @@ public final class ApiRouter {
     RouterBuilder builder = RouterBuilder.create(vertx, compiled)
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
-      .rootHandler(new ThrottleCheck(throttle))
-      .rootHandler(new PermissionCheck(contract))
-      .rootHandler(new QueryOptionCheck(contract))
-      .rootHandler(new ContentTypeCheck(contract))
-      .rootHandler(databaseGate);
+      .rootHandler(new ThrottleCheck(throttle));
     // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.
+    // Each operation's own checks are attached to its route, made once from the operation;
     // RequestValidation validates on the event loop, in place of the builder's worker-thread validation.
+    OperationChecks checks = new OperationChecks(contract);
     RequestValidation validation = new RequestValidation(vertx, compiled);
     builder.getRoutes().forEach(route -> route.setDoSecurity(false).setDoValidation(false)
+      .addHandler(checks.of(route.getOperation()))
+      .addHandler(databaseGate)
       .addHandler(validation.of(route.getOperation())));
     OperationsApi.mount(builder, operations);
 
@@ -54,7 +59,8 @@ public final class ApiRouter {
       .handler(new UnreadableRequests());
     Router api = builder.createRouter();
     nameByTemplate(api, contract);
-    root.route(basePath(contract) + "/*").subRouter(api);
+    api.route().handler(checks::refuseUnknown);
+    root.route(ContractOperations.basePath(contract) + "/*").subRouter(api);
     GraphErrorHandler errors = new GraphErrorHandler(contract);
     root.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 500}) {
@@ -72,18 +78,8 @@ public final class ApiRouter {
     for (Route route : api.getRoutes()) {
       Operation operation = route.getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
       if (operation != null) {
-        route.setName(routeTemplate(contract, operation));
+        route.setName(ContractOperations.routeTemplate(contract, operation));
       }
     }
-  }
-
-  /** An operation's path template under the version prefix, as metrics and the request log name it. */
-  static String routeTemplate(OpenAPIContract contract, Operation operation) {
-    return basePath(contract) + operation.getOpenAPIPath();
-  }
-
-  /** The version prefix of every path: the path of the contract's server URL. */
-  public static String basePath(OpenAPIContract contract) {
-    return contract.getServers().get(0).getBasePath();
   }
 }

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.auth.TokenVerifier;
 import io.vertx.core.Handler;
@@ -13,18 +14,12 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class BearerAuthentication implements Handler<RoutingContext> {
 
-  private static final String CALLER = "caller";
   private static final String BEARER = "Bearer ";
 
   private final TokenVerifier verifier;
 
   public BearerAuthentication(TokenVerifier verifier) {
     this.verifier = verifier;
-  }
-
-  /** The verified caller of a request that passed this handler. */
-  public static Caller caller(RoutingContext ctx) {
-    return ctx.get(CALLER);
   }
 
   @Override
@@ -41,7 +36,7 @@ public final class BearerAuthentication implements Handler<RoutingContext> {
     }
     verifier.verify(authorization.substring(BEARER.length()).trim())
       .onSuccess(caller -> {
-        ctx.put(CALLER, caller);
+        caller.putOn(ctx);
         ctx.next();
       })
       .onFailure(refused -> ctx.fail(ApiException.unauthorized("Access token validation failure: " + refused.getMessage(),

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.graph.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

@@ -1,5 +1,8 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.contract.ContractOperations;
+import com.contoso.lro.contract.ContractViolations;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
@@ -14,7 +17,6 @@ import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +95,7 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
    * /users/{userId}) and operations, nor its method as sent, which may be any length.
    */
   private Object[] requestOf(RoutingContext ctx) {
-    Caller caller = BearerAuthentication.caller(ctx);
+    Caller caller = Caller.of(ctx);
     return new Object[] {kv("request-id", RequestIds.requestId(ctx)),
       kv("method", RequestMethods.named(ctx.request().method().name())),
       kv("route", ContractOperations.routeOf(ctx, contract)),
@@ -111,14 +113,9 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof ApiException apiException) {
       return apiException;
     }
-    // The router wraps the validator's failure in a 400 HttpException; one thrown while the request
-    // was read for validation arrives bare.
-    Throwable unwrapped = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
-    if (unwrapped instanceof ValidatorException invalid) {
-      return ContractViolations.describe(invalid);
-    }
-    if (failure instanceof IllegalArgumentException && ctx.statusCode() == 400) {
-      return BodyBindingErrors.describe(failure);
+    ApiException refused = ContractViolations.describe(failure, ctx.statusCode());
+    if (refused != null) {
+      return refused;
     }
     if (failure instanceof MalformedFraming framing) {
       // The body's end, and so the next request's start, is unknown: nothing more is read on this connection.

@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.graph.ApiException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;

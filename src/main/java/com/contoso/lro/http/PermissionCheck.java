@@ -1,8 +1,9 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.contract.ContractOperations;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.auth.Caller;
-import com.contoso.lro.auth.Owner;
-import io.vertx.core.Handler;
+import com.contoso.lro.graph.Owner;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,21 +28,18 @@ import java.util.stream.Stream;
  * permission to read it is a 404, which does not reveal that the item exists; a caller who may read
  * it but not change it is told so (403).
  */
-public final class PermissionCheck implements Handler<RoutingContext> {
+final class PermissionCheck {
 
-  private static final String OWNER = "owner";
   private static final String USER_ID = "{userId}";
   private static final String ITEM_ID = "{longRunningOperationId}";
 
-  private final OpenAPIContract contract;
   private final int baseSegments;
   private final Map<String, Access> accessByOperation;
   /** The permissions that let a caller read another user's operations: to anyone else they are hidden. */
   private final Required othersReaders;
 
-  public PermissionCheck(OpenAPIContract contract) {
-    this.contract = contract;
-    this.baseSegments = segments(ApiRouter.basePath(contract)).size();
+  PermissionCheck(OpenAPIContract contract) {
+    this.baseSegments = segments(ContractOperations.basePath(contract)).size();
     this.accessByOperation = contract.operations().stream()
       .collect(Collectors.toMap(Operation::getOperationId, PermissionCheck::access));
     this.othersReaders = contract.operations().stream()
@@ -50,24 +48,13 @@ public final class PermissionCheck implements Handler<RoutingContext> {
       .reduce(new Required(List.of(), List.of()), Required::union);
   }
 
-  /** Whose operations the request acts on, once this handler let it through. */
-  public static Owner owner(RoutingContext ctx) {
-    return ctx.get(OWNER);
-  }
-
-  @Override
-  public void handle(RoutingContext ctx) {
-    Operation operation = ContractOperations.of(ctx, contract);
-    if (operation == null) {
-      // The router can still match what the contract cannot name (e.g. a trailing slash after a
-      // fixed path): refuse it rather than serve it unchecked.
-      ctx.fail(contract.findPath(ctx.normalizedPath()) == null
-        ? ApiException.of(404, "The requested resource does not exist.")
-        : ApiException.of(405, "The method is not allowed on this resource."));
-      return;
-    }
+  /**
+   * Whether the caller may make this request of the operation; if so, its owner is on the context,
+   * else the context has failed with the reason.
+   */
+  boolean passes(RoutingContext ctx, Operation operation) {
     Access access = accessByOperation.get(operation.getOperationId());
-    Caller caller = BearerAuthentication.caller(ctx);
+    Caller caller = Caller.of(ctx);
     Optional<String> userId = access.userSegment() < 0 ? Optional.empty()
       : Optional.of(decode(segments(ctx.normalizedPath()).get(baseSegments + access.userSegment())));
     boolean self = userId.isEmpty() || (!caller.appOnly() && caller.isNamedBy(userId.get()));
@@ -75,7 +62,7 @@ public final class PermissionCheck implements Handler<RoutingContext> {
     if (caller.appOnly() && required.application().isEmpty()) {
       ctx.fail(ApiException.badRequest("This request is only valid with a delegated token: an app-only token has no "
         + "signed-in user. Use /users/{id} instead."));
-      return;
+      return false;
     }
     List<String> granting = caller.appOnly() ? required.application() : required.delegated();
     if (!caller.hasAnyPermission(granting)) {
@@ -84,14 +71,14 @@ public final class PermissionCheck implements Handler<RoutingContext> {
       ctx.fail(hidden
         ? ApiException.itemNotFound()
         : ApiException.accessDenied("This request needs one of these permissions: " + String.join(", ", granting) + "."));
-      return;
+      return false;
     }
     if (!self && !Caller.isObjectId(userId.get())) {
       ctx.fail(ApiException.of(404, "User '" + userId.get() + "' was not found: address other users by object id."));
-      return;
+      return false;
     }
-    ctx.put(OWNER, new Owner(self ? caller.oid() : userId.get().toLowerCase(Locale.ROOT)));
-    ctx.next();
+    new Owner(self ? caller.oid() : userId.get().toLowerCase(Locale.ROOT)).putOn(ctx);
+    return true;
   }
 
   private static Access access(Operation operation) {

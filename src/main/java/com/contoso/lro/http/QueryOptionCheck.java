@@ -1,13 +1,11 @@
 package com.contoso.lro.http;
 
-import io.vertx.core.Handler;
+import com.contoso.lro.graph.ApiException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.Location;
-import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,29 +14,29 @@ import java.util.stream.Collectors;
  * validator ignores undeclared query parameters, but a client that sends $levels or $format
  * expects them to act, and must learn that they do not.
  */
-public final class QueryOptionCheck implements Handler<RoutingContext> {
+final class QueryOptionCheck {
 
-  private final OpenAPIContract contract;
-  private final Map<String, Set<String>> optionsByOperation;
+  private final Set<String> declared;
 
-  public QueryOptionCheck(OpenAPIContract contract) {
-    this.contract = contract;
-    this.optionsByOperation = contract.operations().stream().collect(Collectors.toMap(Operation::getOperationId,
-      operation -> operation.getParameters().stream()
-        .filter(parameter -> parameter.getIn() == Location.QUERY)
-        .map(Parameter::getName)
-        .collect(Collectors.toUnmodifiableSet())));
+  private QueryOptionCheck(Set<String> declared) {
+    this.declared = declared;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    Set<String> declared = optionsByOperation.get(ContractOperations.of(ctx, contract).getOperationId());
+  static QueryOptionCheck of(Operation operation) {
+    return new QueryOptionCheck(operation.getParameters().stream()
+      .filter(parameter -> parameter.getIn() == Location.QUERY)
+      .map(Parameter::getName)
+      .collect(Collectors.toUnmodifiableSet()));
+  }
+
+  /** Whether the request declares only the operation's $-options; else the context has failed with the reason. */
+  boolean passes(RoutingContext ctx) {
     for (String name : ctx.queryParams().names()) {
       if (name.startsWith("$") && !declared.contains(name)) {
         ctx.fail(ApiException.badRequest("The query option '" + name + "' is not supported on this request.", name));
-        return;
+        return false;
       }
     }
-    ctx.next();
+    return true;
   }
 }

@@ -1,6 +1,8 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.auth.Caller;
+import com.contoso.lro.contract.ContractOperations;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -31,7 +33,7 @@ final class RequestLog implements PlatformHandler {
   public void handle(RoutingContext ctx) {
     long started = System.nanoTime();
     ctx.addBodyEndHandler(sent -> {
-      Caller caller = BearerAuthentication.caller(ctx);
+      Caller caller = Caller.of(ctx);
       LOG.info("{} {} {} {}ms", kv("method", RequestMethods.named(ctx.request().method().name())),
         kv("route", ContractOperations.routeOf(ctx, contract)),
         kv("status", ctx.response().getStatusCode()),

@@ -1,5 +1,7 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.auth.Caller;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.throttle.UserThrottle;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -25,7 +27,7 @@ public final class ThrottleCheck implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    long wait = throttle.secondsToWait(BearerAuthentication.caller(ctx).oid());
+    long wait = throttle.secondsToWait(Caller.of(ctx).oid());
     if (wait > 0) {
       ctx.fail(ApiException.tooManyRequests(wait,
         "Too many requests: this service allows " + limit + ". Retry after " + wait + " seconds."));

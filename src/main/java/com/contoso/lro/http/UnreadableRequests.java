@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.graph.ApiException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

@@ -17,9 +17,9 @@ import java.util.function.Predicate;
  * Writes that arrive together are committed together. While fewer than {@code maxInFlight}
  * statements are in flight a write goes at once, alone; past that, writes wait for one to come
  * back and then leave as one statement of up to {@code maxGroup} rows, in one transaction.
- * PostgreSQL's cost of a row written alone is mostly its statement and commit (measured on 2 cores
- * under wrk: 101 to 139 µs of its CPU a create, each alone; 40 to 49 µs in groups), so a group of
- * n costs far less than n alone. No write waits on a timer: at low load every write goes alone.
+ * PostgreSQL's cost of a row written alone is mostly its statement and commit, so a group of n
+ * costs far less than n alone (bench/README.md#creates-committed-in-groups). No write waits on a
+ * timer: at low load every write goes alone.
  *
  * <p>Each write completes only once its own row is committed, as a write alone does. A group that
  * fails for its rows ({@code retryAlone}: a row's constraint or data, or a deadlock with another
@@ -34,7 +34,7 @@ import java.util.function.Predicate;
  * <p>Confined to one event loop, {@code context}'s, on which writes complete: a later step such as
  * DatabaseTimeout's timer then runs on that loop too.
  */
-public final class CommitGroups<T> {
+final class CommitGroups<T> {
 
   private record Waiting<T>(T row, Promise<Void> committed, long since) {
   }
@@ -49,7 +49,7 @@ public final class CommitGroups<T> {
   private final ArrayDeque<Waiting<T>> waiting = new ArrayDeque<>();
   private int inFlight;
 
-  public CommitGroups(Context context, Duration maxWait, int maxInFlight, int maxGroup, Function<T, Future<?>> writeOne,
+  CommitGroups(Context context, Duration maxWait, int maxInFlight, int maxGroup, Function<T, Future<?>> writeOne,
                       Function<List<T>, Future<?>> writeMany, Predicate<Throwable> retryAlone) {
     this.context = (ContextInternal) context;
     this.maxWait = maxWait;
@@ -61,7 +61,7 @@ public final class CommitGroups<T> {
   }
 
   /** Completes, on this group's event loop, once this row is committed. */
-  public Future<Void> write(T row) {
+  Future<Void> write(T row) {
     Promise<Void> committed = context.promise();
     waiting.add(new Waiting<>(row, committed, System.nanoTime()));
     sendWaiting();

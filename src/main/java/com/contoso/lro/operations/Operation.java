@@ -12,8 +12,8 @@ import java.time.OffsetDateTime;
 public record Operation(String ownerId, String id, OffsetDateTime createdDateTime, OffsetDateTime lastActionDateTime,
                         LongRunningOperationStatus status, String statusDetail, String resourceLocation, long version) {
 
-  /** succeeded and failed are final: nothing moves them any more. */
+  /** succeeded and failed are final: nothing moves them any more ({@link Lifecycle}). */
   public boolean isFinal() {
-    return status == LongRunningOperationStatus.SUCCEEDED || status == LongRunningOperationStatus.FAILED;
+    return Lifecycle.isFinal(status);
   }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * Operations as response bodies, written by Jackson straight to bytes: one entity, its
  * {@code @odata.context} first as OData's JSON format asks, then the generated model's properties
  * in the model's order; or a collection page. Through a JsonObject, each model was turned into a
- * map and the map encoded again: a tenth of a read's CPU time, and for a list page of 100, 100 maps.
+ * map and the map encoded again, for every item of a page (bench/README.md#response-bodies).
  */
 final class OperationJson {
 
@@ -68,8 +68,7 @@ final class OperationJson {
 
   /**
    * Jackson's output goes straight into the response's buffer, sized up front: writeValueAsBytes
-   * copied it twice more (its segments into one array, the array into a Buffer), and a list page's
-   * copies were a quarter of what the service allocated serving it.
+   * copied it twice more (its segments into one array, the array into a Buffer).
    */
   private static Buffer write(ObjectWriter writer, Object body, int expectedBytes) {
     Buffer buffer = Buffer.buffer(expectedBytes);

@@ -1,11 +1,11 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.auth.Owner;
+import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
-import com.contoso.lro.http.ApiException;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.operations.query.OrderBy;
 import com.contoso.lro.operations.query.PageDepth;
 import com.contoso.lro.operations.query.PageTokens;

@@ -4,7 +4,7 @@ import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseErrors;
 import com.contoso.lro.operations.query.FilterParser;
-import com.contoso.lro.operations.query.PageTokens;
+import com.contoso.lro.operations.query.KeysetPredicate;
 import com.contoso.lro.operations.query.SortTerm;
 import com.contoso.lro.operations.query.SqlParameters;
 import io.vertx.core.Context;
@@ -18,7 +18,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -34,30 +33,28 @@ public final class OperationStore {
   private static final String COLUMNS =
     "owner_id, id, created_date_time, last_action_date_time, status, status_detail, resource_location, version";
 
-  // INSERT, INSERT_MANY, SELECT_ONE and the grouping's bounds are public for `make bench`: its
-  // floor (bench/FloorServer.java) runs them, and BenchStatementsTest holds its pgbench scripts to
-  // them, so that the limits it measures are those of the statements served here.
-  public static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
+  // BenchStatementsTest holds make bench's pgbench scripts, and its floor, to these statements, so
+  // that the limits it measures are those of the statements served here.
+  static final String INSERT = "INSERT INTO operations (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
 
   /**
    * Creates that arrive together, in one statement and so one commit ({@link CommitGroups}): the
    * same row as INSERT's, each column's values an array, in the same order.
    */
-  public static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
+  static final String INSERT_MANY = "INSERT INTO operations (" + COLUMNS + ") "
     + "SELECT o, i, c, l, s, d, r, 1 FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], "
     + "$5::text[], $6::text[], $7::text[]) AS t(o, i, c, l, s, d, r)";
 
   /** Rows of one INSERT_MANY at most: a bound on one statement's arrays and on a group's latency. */
-  public static final int MAX_GROUP = 64;
+  static final int MAX_GROUP = 64;
   /**
    * Inserts in flight at once from one verticle, past which creates wait to go in a group: one
-   * committing while the next is sent. Measured (wrk C=32, 2 cores, creates/s, two rounds): 1 in
-   * flight 9,916 and 9,563, its cores idle a fifth of the time waiting on commits; 2 10,954 and
-   * 10,766; 4 8,186 and 8,259 (smaller groups); every create alone 6,498 and 5,560.
+   * committing while the next is sent: the fastest of 1, 2 and 4
+   * (bench/README.md#creates-committed-in-groups).
    */
-  public static final int INSERTS_IN_FLIGHT = 2;
+  static final int INSERTS_IN_FLIGHT = 2;
 
-  public static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
+  static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM operations WHERE owner_id = $1 AND id = $2";
 
   /** Whether an update changes anything: only a real change moves lastActionDateTime and the version. */
   private static final String CHANGED = """
@@ -67,7 +64,7 @@ public final class OperationStore {
 
   /**
    * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
-   * lifecycle (a final operation changes no more) and If-Match are conditions of the same
+   * lifecycle ({@link Lifecycle}'s table) and If-Match are conditions of the same
    * statement, so that two concurrent updates cannot both pass them: the second re-reads the row
    * the first wrote. The row's version before the update comes back too, to tell a real change
    * from none: read FOR UPDATE, it is the version this statement changed, even when another update
@@ -83,11 +80,8 @@ public final class OperationStore {
     FROM (SELECT version FROM operations WHERE owner_id = $1 AND id = $2 FOR UPDATE) before
     WHERE o.owner_id = $1 AND o.id = $2
       AND ($9::bigint[] IS NULL OR o.version = ANY($9))
-      AND (o.status NOT IN ('succeeded', 'failed') OR NOT %1$s)
-      AND ($3::text IS NULL OR $3 = o.status
-        OR (o.status = 'notStarted' AND $3 <> 'notStarted')
-        OR (o.status = 'running' AND $3 IN ('succeeded', 'failed')))
-    RETURNING\s""".formatted(CHANGED) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
+      AND %2$s
+    RETURNING\s""".formatted(CHANGED, Lifecycle.sql("o.status", "$3", CHANGED)) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
 
   /**
    * Claims an Idempotency-Key for one create: a new key, an expired one, or one whose create was
@@ -219,7 +213,7 @@ public final class OperationStore {
   }
 
   /** INSERT_MANY's parameters from rows of INSERT's: each column's values, as an array of its type. */
-  public static Tuple columnsOf(List<Tuple> rows) {
+  static Tuple columnsOf(List<Tuple> rows) {
     int size = rows.size();
     Object[] columns = {new String[size], new String[size], new OffsetDateTime[size], new OffsetDateTime[size],
       new String[size], new String[size], new String[size]};
@@ -274,7 +268,7 @@ public final class OperationStore {
   Future<List<Operation>> list(Matching matching, List<SortTerm> order, List<Object> after, int limit, int offset) {
     SqlParameters parameters = SqlParameters.startingWith(matching.values());
     String sql = "SELECT " + COLUMNS + " FROM operations WHERE " + matching.sql()
-      + (after.isEmpty() ? "" : " AND " + after(order, after, parameters))
+      + (after.isEmpty() ? "" : " AND " + KeysetPredicate.after(order, after, parameters))
       + " ORDER BY " + order.stream().map(term -> term.sql() + (term.descending() ? " DESC" : " ASC"))
       .collect(Collectors.joining(", "))
       + " LIMIT " + parameters.add(limit) + " OFFSET " + parameters.add(offset);
@@ -300,63 +294,6 @@ public final class OperationStore {
     String owner = "owner_id = " + parameters.add(ownerId);
     return new Matching(filter == null ? owner : owner + " AND (" + FilterParser.toSql(filter, parameters) + ")",
       parameters.values());
-  }
-
-  /**
-   * Rows after the given position. A uniform direction is one row comparison, which the
-   * (owner_id, created_date_time DESC, id DESC) index answers; mixed directions expand to
-   * "a > x OR (a = x AND b < y) OR ...".
-   */
-  private static String after(List<SortTerm> order, List<Object> values, SqlParameters parameters) {
-    int truncated = values.indexOf(values.stream().filter(PageTokens.Truncated.class::isInstance).findFirst().orElse(null));
-    if (truncated >= 0) {
-      return afterPrefix(order, values, truncated, parameters);
-    }
-    List<String> placeholders = values.stream().map(parameters::add).toList();
-    boolean uniform = order.stream().allMatch(term -> term.descending() == order.get(0).descending());
-    if (uniform) {
-      return "(" + order.stream().map(SortTerm::sql).collect(Collectors.joining(", ")) + ") "
-        + (order.get(0).descending() ? "<" : ">") + " (" + String.join(", ", placeholders) + ")";
-    }
-    List<String> alternatives = new ArrayList<>();
-    for (int i = 0; i < order.size(); i++) {
-      List<String> conjuncts = new ArrayList<>();
-      for (int j = 0; j < i; j++) {
-        conjuncts.add(order.get(j).sql() + " = " + placeholders.get(j));
-      }
-      conjuncts.add(order.get(i).sql() + (order.get(i).descending() ? " < " : " > ") + placeholders.get(i));
-      alternatives.add("(" + String.join(" AND ", conjuncts) + ")");
-    }
-    return "(" + String.join(" OR ", alternatives) + ")";
-  }
-
-  /**
-   * Rows after a position of which term {@code k} is known only by its first characters (the last
-   * row changed or went): the rows after the terms before it, and those whose term {@code k} starts
-   * with that prefix or sorts after every value that does. Byte order (COLLATE "C") keeps the values
-   * that start with a prefix together, right after the prefix itself.
-   */
-  private static String afterPrefix(List<SortTerm> order, List<Object> values, int k, SqlParameters parameters) {
-    List<String> alternatives = new ArrayList<>();
-    List<String> equal = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      String value = parameters.add(values.get(i));
-      alternatives.add("(" + String.join(" AND ", concat(equal,
-        order.get(i).sql() + (order.get(i).descending() ? " < " : " > ") + value)) + ")");
-      equal.add(order.get(i).sql() + " = " + value);
-    }
-    SortTerm term = order.get(k);
-    String prefix = parameters.add(((PageTokens.Truncated) values.get(k)).prefix());
-    alternatives.add("(" + String.join(" AND ", concat(equal, term.descending()
-      ? "(" + term.sql() + " < " + prefix + " OR starts_with(" + term.sql() + ", " + prefix + "))"
-      : term.sql() + " >= " + prefix)) + ")");
-    return "(" + String.join(" OR ", alternatives) + ")";
-  }
-
-  private static List<String> concat(List<String> list, String last) {
-    List<String> all = new ArrayList<>(list);
-    all.add(last);
-    return all;
   }
 
   private static Optional<Operation> first(RowSet<Row> rows) {

@@ -1,15 +1,14 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.auth.Owner;
+import com.contoso.lro.auth.Caller;
+import com.contoso.lro.graph.Owner;
 import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationUpdate;
-import com.contoso.lro.http.ApiException;
-import com.contoso.lro.http.BearerAuthentication;
-import com.contoso.lro.http.GraphLinks;
-import com.contoso.lro.http.PermissionCheck;
+import com.contoso.lro.graph.ApiException;
+import com.contoso.lro.graph.GraphLinks;
 import com.contoso.lro.operations.OperationService.CreateRequest;
 import com.contoso.lro.operations.OperationService.ListRequest;
 import com.contoso.lro.operations.OperationService.Page;
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP face of the operations: one method per operationId of the contract. The three roots
- * (/me, /user, /users/{user-id}) share one implementation each; {@link PermissionCheck} has already
+ * (/me, /user, /users/{user-id}) share one implementation each; the permission check has already
  * decided whose operations a request acts on, so the user-id arguments need no second look here.
  */
 public final class OperationsHandler implements OperationsApi {
@@ -193,7 +192,7 @@ public final class OperationsHandler implements OperationsApi {
   // ---- the implementations
 
   private void list(RoutingContext ctx, ListRequest request, List<String> select) {
-    Owner owner = PermissionCheck.owner(ctx);
+    Owner owner = Owner.of(ctx);
     int echoed = GraphLinks.echoedLength(ctx);
     if (echoed > GraphLinks.ECHOED_QUERY_LIMIT) {
       ctx.fail(ApiException.badRequest("The $filter and other parameters take " + echoed + " characters percent-encoded; "
@@ -205,7 +204,7 @@ public final class OperationsHandler implements OperationsApi {
       .map(page -> collection(ctx, owner, page, select))
       .onSuccess(json -> {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
-        bodies.end(ctx, BearerAuthentication.caller(ctx).oid(), json);
+        bodies.end(ctx, Caller.of(ctx).oid(), json);
       })
       .onFailure(ctx::fail);
   }
@@ -214,7 +213,7 @@ public final class OperationsHandler implements OperationsApi {
     CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
       operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
         operation.version(), entity(ctx, operation, List.of())));
-    databaseTimeout.bound(service.create(PermissionCheck.owner(ctx), request))
+    databaseTimeout.bound(service.create(Owner.of(ctx), request))
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
@@ -225,7 +224,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private void count(RoutingContext ctx, String search, String filter) {
-    withShare(ctx, 1, () -> service.count(PermissionCheck.owner(ctx), filter, search))
+    withShare(ctx, 1, () -> service.count(Owner.of(ctx), filter, search))
       .onSuccess(count -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(String.valueOf(count)))
       .onFailure(ctx::fail);
   }
@@ -237,7 +236,7 @@ public final class OperationsHandler implements OperationsApi {
    * out, whichever comes first.
    */
   private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
-    String caller = BearerAuthentication.caller(ctx).oid();
+    String caller = Caller.of(ctx).oid();
     long spent = databaseTime.secondsToWait(caller);
     if (spent > 0) {
       return Future.failedFuture(ApiException.tooManyRequests(spent, "Too many requests: this caller's lists and counts "
@@ -267,7 +266,7 @@ public final class OperationsHandler implements OperationsApi {
    * any other at once.
    */
   private void get(RoutingContext ctx, String id, List<String> select, String prefer, String ifNoneMatch) {
-    Owner owner = PermissionCheck.owner(ctx);
+    Owner owner = Owner.of(ctx);
     OptionalInt wait = Preferences.waitSeconds(prefer);
     Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
     if (wait.isEmpty()) {
@@ -275,7 +274,7 @@ public final class OperationsHandler implements OperationsApi {
         .onFailure(ctx::fail);
       return;
     }
-    String caller = BearerAuthentication.caller(ctx).oid();
+    String caller = Caller.of(ctx).oid();
     PerCallerLimit.Held place = longPolls.take(caller);
     if (place == null) {
       int retryAfter = LONG_POLL_RETRY.next();
@@ -325,7 +324,7 @@ public final class OperationsHandler implements OperationsApi {
 
   private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
-    databaseTimeout.bound(service.update(PermissionCheck.owner(ctx), id, body, Precondition.parse(ifMatch, false)))
+    databaseTimeout.bound(service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false)))
       .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of())))
       .onSuccess(updated -> {
         ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
@@ -339,7 +338,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private void delete(RoutingContext ctx, String id, String ifMatch) {
-    databaseTimeout.bound(service.delete(PermissionCheck.owner(ctx), id, Precondition.parse(ifMatch, false)))
+    databaseTimeout.bound(service.delete(Owner.of(ctx), id, Precondition.parse(ifMatch, false)))
       .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }

@@ -1,6 +1,6 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.http.ApiException;
+import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -9,8 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sends a large body as fast as its client reads it, not faster: a slice at a time, pausing while
- * the connection's write queue is full. Handed to Netty whole, a page of 999 long operations (6 MB)
- * was copied at once into native memory, and stayed there for as long as its client did not read.
+ * the connection's write queue is full. Handed to Netty whole, a large page was copied at once into
+ * native memory, and stayed there for as long as its client did not read (README, SlowReadersTest).
  * Written this way a slow reader holds a slice and Netty's write queue of native memory, and its
  * rendered body on the heap, which is why a caller may have only {@link #LARGE_PER_CALLER} large
  * bodies being sent at once on an instance.
@@ -21,11 +21,7 @@ public final class SlicedBodies {
   static final int SLICE_BYTES = 64 * 1024;
   /** A body over this counts against the caller's LARGE_PER_CALLER. A page of 100 is about 50 KB. */
   static final int LARGE_BYTES = 1024 * 1024;
-  /**
-   * Large bodies one caller may have in flight at once on an instance: a page of 999 long
-   * operations is about 6 MB rendered, and as much again in its rows, so two are a tenth of the
-   * 128 MB heap of jvm.options.
-   */
+  /** Large bodies one caller may have in flight at once on an instance: a small share of the heap (README). */
   public static final int LARGE_PER_CALLER = 2;
   private static final int RETRY_SECONDS = 1;
 

@@ -1,6 +1,7 @@
 package com.contoso.lro.http;
 
-import com.contoso.lro.Application;
+import com.contoso.lro.contract.ContractOperations;
+import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.ServiceTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -120,8 +121,8 @@ class IsolationRandomizedTest extends ServiceTest {
     long seed = Long.getLong(SEED_PROPERTY, new Random().nextLong());
     System.out.println("IsolationRandomizedTest seed=" + seed + " (rerun with -D" + SEED_PROPERTY + "=" + seed + ")");
     Random random = new Random(seed);
-    OpenAPIContract contract = await(Application.loadContract(vertx));
-    String basePath = ApiRouter.basePath(contract);
+    OpenAPIContract contract = await(ContractLoader.load(vertx));
+    String basePath = ContractOperations.basePath(contract);
     List<Call> calls = calls(contract);
     List<Principal> callers = callers(random, calls);
     List<Principal> users = callers.stream().filter(caller -> !caller.appOnly()).toList();

@@ -1,6 +1,6 @@
 package com.contoso.lro.operations;
 
-import com.contoso.lro.Application;
+import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestService;
 import io.vertx.core.Vertx;
@@ -111,7 +111,7 @@ class RetryAfterTest extends ServiceTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"getMyOperation", "getOperation", "getUserOperation"})
   void the_contract_documents_retry_after_in_whole_seconds_on_the_200_of_a_get(String operationId, Vertx vertx) {
-    OpenAPIContract contract = await(Application.loadContract(vertx));
+    OpenAPIContract contract = await(ContractLoader.load(vertx));
 
     Parameter header = contract.operation(operationId).getResponse(200).getHeaders().stream()
       .filter(parameter -> parameter.getName().equalsIgnoreCase("Retry-After"))

@@ -1,6 +1,5 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
@@ -28,7 +27,7 @@ class RequestSchemasTest {
 
   @BeforeAll
   static void compileTheContractsSchemas(Vertx vertx) {
-    OpenAPIContract contract = await(Application.loadContract(vertx));
+    OpenAPIContract contract = await(ContractLoader.load(vertx));
     schemas = new RequestSchemas(contract);
     create = contract.operation("createMyOperation");
     update = contract.operation("updateMyOperation");

@@ -1,4 +1,4 @@
-package com.contoso.lro.docs;
+package com.contoso.lro.contract;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
 import com.contoso.lro.ServiceTest;
 import io.vertx.core.buffer.Buffer;

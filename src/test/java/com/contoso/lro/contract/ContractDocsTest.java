@@ -1,6 +1,5 @@
-package com.contoso.lro.docs;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
 import com.contoso.lro.ServiceTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,7 +40,7 @@ class ContractDocsTest extends ServiceTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).isEqualTo("application/yaml");
-    String file = Files.readString(Path.of(Application.CONTRACT));
+    String file = Files.readString(Path.of(ContractLoader.CONTRACT));
     assertThat(file).contains("url: " + FILE_SERVER_URL);
     assertThat(response.bodyAsString())
       .isEqualTo(file.replace("url: " + FILE_SERVER_URL, "url: http://localhost:" + service.port + "/beta"));
@@ -59,7 +58,7 @@ class ContractDocsTest extends ServiceTest {
 
     OpenAPIContract served = await(OpenAPIContract.from(vertx, fromJson));
     Set<String> servedIds = served.operations().stream().map(Operation::getOperationId).collect(Collectors.toSet());
-    Set<String> fileIds = await(Application.loadContract(vertx)).operations().stream()
+    Set<String> fileIds = await(ContractLoader.load(vertx)).operations().stream()
       .map(Operation::getOperationId).collect(Collectors.toSet());
     assertThat(servedIds).hasSize(18).isEqualTo(fileIds);
   }

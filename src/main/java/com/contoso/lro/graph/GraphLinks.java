@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.graph;
 
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -31,20 +31,20 @@ import java.util.Map;
  * blocks. A string parameter's value is checked as the client sent it: vertx-openapi would first
  * read it as JSON (an id "123" would become a number, a quote in a $filter would not parse).
  */
-final class RequestValidation {
+public final class RequestValidation {
 
   private final RequestValidatorImpl checks;
   private final SchemaRepository schemas;
   private final RequestSchemas compiled;
 
-  RequestValidation(Vertx vertx, OpenAPIContract contract) {
+  public RequestValidation(Vertx vertx, OpenAPIContract contract) {
     this.checks = new RequestValidatorImpl(vertx, contract);
     this.schemas = contract.getSchemaRepository();
     this.compiled = new RequestSchemas(contract);
   }
 
   /** The handler that validates the requests of one operation. */
-  Handler<RoutingContext> of(Operation operation) {
+  public Handler<RoutingContext> of(Operation operation) {
     return ctx -> {
       ValidatedRequestImpl validated;
       try {

@@ -1,6 +1,5 @@
-package com.contoso.lro.docs;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
 import com.contoso.lro.ServiceTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +59,7 @@ class DocsPageBrowserTest extends ServiceTest {
     assertThat(finished).as("the browser finished within %d s%s", TIMEOUT_SECONDS, report).isTrue();
     assertThat(browser.exitValue()).as("docs-page.mjs exit code%s", report).isZero();
     JsonObject result = new JsonObject(lastLine(printed));
-    List<String> contractIds = await(Application.loadContract(vertx)).operations().stream()
+    List<String> contractIds = await(ContractLoader.load(vertx)).operations().stream()
       .map(Operation::getOperationId).toList();
     assertThat(contractIds).hasSize(18);
     assertThat(result.getJsonArray("shown").getList()).as(report).containsExactlyInAnyOrderElementsOf(contractIds);

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
 import com.contoso.lro.config.JsonMapping;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;

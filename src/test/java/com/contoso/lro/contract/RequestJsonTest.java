@@ -1,5 +1,6 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
+import com.contoso.lro.graph.ApiException;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,5 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.json.schema.JsonSchema;
@@ -19,7 +18,7 @@ class CompiledSchemasTest {
 
   @Test
   void a_schema_asked_for_again_gets_the_validator_made_the_first_time(Vertx vertx) {
-    OpenAPIContract contract = CompiledSchemas.of(await(Application.loadContract(vertx)));
+    OpenAPIContract contract = CompiledSchemas.of(await(ContractLoader.load(vertx)));
     SchemaRepository schemas = contract.getSchemaRepository();
     Parameter top = parameter(contract, "$top");
     Parameter skip = parameter(contract, "$skip");
@@ -30,7 +29,7 @@ class CompiledSchemasTest {
 
   @Test
   void the_remembered_validator_still_applies_the_contracts_limits(Vertx vertx) {
-    OpenAPIContract contract = CompiledSchemas.of(await(Application.loadContract(vertx)));
+    OpenAPIContract contract = CompiledSchemas.of(await(ContractLoader.load(vertx)));
     JsonSchema top = parameter(contract, "$top").getSchema();
 
     assertThat(contract.getSchemaRepository().validator(top).validate(999).getValid()).isTrue();

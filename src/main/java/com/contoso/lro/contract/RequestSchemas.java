@@ -1,6 +1,5 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
@@ -28,8 +27,7 @@ import java.util.function.Function;
 /**
  * The contract's request body schemas and string parameter schemas, each compiled once by
  * networknt's json-schema-validator, with {@code format} asserted. vertx-openapi's check interprets a
- * schema anew for every value (about a third of a create's CPU time for its body; for a read's id,
- * 2 us against 0.2 us compiled), so these answer whether a value passes; vertx-openapi's check runs
+ * schema anew for every value (bench/README.md#request-validation), so these answer whether a value passes; vertx-openapi's check runs
  * only on a value refused here, for the words of its error ({@link RequestValidation}).
  */
 final class RequestSchemas {
@@ -37,7 +35,7 @@ final class RequestSchemas {
   private static final String MEDIA_TYPE = "application/json";
 
   /** Where vertx-openapi put the contract: the base of the references in its resolved schemas. */
-  private static final String CONTRACT_URI = Application.CONTRACT_BASE_URI + "/";
+  private static final String CONTRACT_URI = ContractLoader.CONTRACT_BASE_URI + "/";
 
   private final Map<Operation, Schema> bodies = new IdentityHashMap<>();
   private final Map<Parameter, Schema> strings = new IdentityHashMap<>();

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.http.HttpMethod;
@@ -23,11 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The contract, whose schema validators are each made once. vertx-openapi 5.0.7 asks the schema
  * repository for a new validator for every parameter and body of every request, and each new
- * validator copies the repository's whole lookup table: a third of a read's CPU time in a profile
- * of the benchmark. A validator keeps nothing from one validation to the next, so one per schema
+ * validator copies the repository's whole lookup table (bench/README.md#request-validation). A
+ * validator keeps nothing from one validation to the next, so one per schema
  * serves every request, on any thread.
  */
-final class CompiledSchemas implements OpenAPIContract {
+public final class CompiledSchemas implements OpenAPIContract {
 
   private final OpenAPIContract contract;
   private final SchemaRepository schemas;
@@ -37,7 +37,7 @@ final class CompiledSchemas implements OpenAPIContract {
     this.schemas = new Repository(contract.getSchemaRepository());
   }
 
-  static OpenAPIContract of(OpenAPIContract contract) {
+  public static OpenAPIContract of(OpenAPIContract contract) {
     return new CompiledSchemas(contract);
   }
 

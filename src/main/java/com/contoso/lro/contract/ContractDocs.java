@@ -1,7 +1,6 @@
-package com.contoso.lro.docs;
+package com.contoso.lro.contract;
 
-import com.contoso.lro.Application;
-import com.contoso.lro.http.GraphLinks;
+import com.contoso.lro.graph.GraphLinks;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -28,7 +27,7 @@ public final class ContractDocs {
   private static final String YAML = "application/yaml";
   private static final String JSON = "application/json";
 
-  private static final String PAGE = "com/contoso/lro/docs/";
+  private static final String PAGE = "com/contoso/lro/contract/";
   /** Written by WebJar Sync into the jar: the version it holds, and so the folder of its files. */
   private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
   private static final String SWAGGER_UI_FILES = "META-INF/resources/webjars/swagger-ui/";
@@ -54,9 +53,9 @@ public final class ContractDocs {
 
   /** Reads the page and Swagger UI's version from the classpath, off the event loop. */
   public static Future<ContractDocs> load(Vertx vertx, ServedContract contract) {
-    Future<Buffer> index = Application.readResource(vertx, PAGE + "index.html");
-    Future<Buffer> initializer = Application.readResource(vertx, PAGE + "swagger-initializer.js");
-    Future<String> version = Application.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
+    Future<Buffer> index = ContractLoader.readResource(vertx, PAGE + "index.html");
+    Future<Buffer> initializer = ContractLoader.readResource(vertx, PAGE + "swagger-initializer.js");
+    Future<String> version = ContractLoader.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
     return Future.all(index, initializer, version)
       .map(all -> new ContractDocs(contract, index.result(), initializer.result(), version.result()));
   }

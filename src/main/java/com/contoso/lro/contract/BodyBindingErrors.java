@@ -1,5 +1,6 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
+import com.contoso.lro.graph.ApiException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
 import java.util.stream.Collectors;

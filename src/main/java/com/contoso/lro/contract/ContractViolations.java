@@ -1,8 +1,10 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
+import com.contoso.lro.graph.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
@@ -24,13 +26,30 @@ import java.util.stream.IntStream;
  * about a property that is declared but has a bad value. The real cause is an earlier error in the
  * output unit, so this walks them all.
  */
-final class ContractViolations {
+public final class ContractViolations {
 
   private ContractViolations() {
   }
 
   /** vertx-openapi's words for a parameter that failed its schema; the output unit does not name it. */
   private static final Pattern PARAMETER = Pattern.compile("^The value of (\\w+) parameter (\\S+) is invalid");
+
+  /**
+   * The Graph error for a request the contract refused, or null when the failure is not the
+   * contract's: a validator's refusal, or a body the generated binding could not bind (a 400).
+   */
+  public static ApiException describe(Throwable failure, int statusCode) {
+    // The router wraps the validator's failure in a 400 HttpException; one thrown while the request
+    // was read for validation arrives bare.
+    Throwable unwrapped = failure instanceof HttpException http && http.getCause() != null ? http.getCause() : failure;
+    if (unwrapped instanceof ValidatorException invalid) {
+      return describe(invalid);
+    }
+    if (failure instanceof IllegalArgumentException && statusCode == 400) {
+      return BodyBindingErrors.describe(failure);
+    }
+    return null;
+  }
 
   static ApiException describe(ValidatorException e) {
     Matcher parameter = PARAMETER.matcher(String.valueOf(e.getMessage()));

@@ -1,4 +1,4 @@
-package com.contoso.lro.http;
+package com.contoso.lro.graph;
 
 import java.util.Map;
 

@@ -1,5 +1,6 @@
-package com.contoso.lro.http;
+package com.contoso.lro.contract;
 
+import com.contoso.lro.graph.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

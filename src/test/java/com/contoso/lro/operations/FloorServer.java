@@ -1,6 +1,7 @@
-import com.contoso.lro.ApiVerticle;
-import com.contoso.lro.operations.CommitGroups;
-import com.contoso.lro.operations.OperationStore;
+package com.contoso.lro.operations;
+
+import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.DatabaseClients;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -9,9 +10,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -31,7 +29,11 @@ import java.util.UUID;
  * row as JSON; a read selects by key and answers it.
  * What this reaches against pgbench on the same machine bounds what any Vert.x service can.
  *
- * <pre>java -cp target/lro-service.jar bench/FloorServer.java PORT OWNER_ID   (PG* from the environment)</pre>
+ * <pre>java -cp target/test-classes:target/lro-service.jar com.contoso.lro.operations.FloorServer PORT OWNER_ID
+ *   (PG* or DATABASE_URL from the environment, as the service reads them)</pre>
+ *
+ * <p>In the service's package, so that it runs the service's statements and grouping as they are,
+ * without their being public.
  *
  * <p>The SQL is OperationStore's: INSERT, INSERT_MANY and SELECT_ONE.
  */
@@ -41,23 +43,21 @@ public final class FloorServer extends VerticleBase {
 
   private final int port;
   private final String owner;
-  private final int poolSize;
+  private final int instances;
   private CommitGroups<Tuple> inserts;
   private PreparedQuery<RowSet<Row>> selectOne;
 
-  private FloorServer(int port, String owner, int poolSize) {
+  private FloorServer(int port, String owner, int instances) {
     this.port = port;
     this.owner = owner;
-    this.poolSize = poolSize;
+    this.instances = instances;
   }
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
     int instances = Runtime.getRuntime().availableProcessors();
-    // The service's default DB_POOL_SIZE (8), shared out among its verticles the same way.
-    int poolSize = Math.max(1, 8 / instances);
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(() -> new FloorServer(port, args[1], poolSize), new DeploymentOptions().setInstances(instances))
+    vertx.deployVerticle(() -> new FloorServer(port, args[1], instances), new DeploymentOptions().setInstances(instances))
       .onSuccess(id -> System.out.println("floor server listening on " + port))
       .onFailure(failure -> {
         failure.printStackTrace();
@@ -67,18 +67,8 @@ public final class FloorServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    PgConnectOptions connect = new PgConnectOptions()
-      .setHost(env("PGHOST", "127.0.0.1"))
-      .setPort(Integer.parseInt(env("PGPORT", "5432")))
-      .setDatabase(env("PGDATABASE", "lro"))
-      .setUser(env("PGUSER", "postgres"))
-      .setPassword(env("PGPASSWORD", ""))
-      .setCachePreparedStatements(true);
-    // The service's client: pipelined as ApiVerticle's. On a Pool, which leases a connection per
-    // statement, this floor read 31,590 and 32,039/s where the pipelined client read 52,483 and
-    // 50,865/s (wrk C=32 on 2 cores, pgbench's select limit 49,198/s that hour): it bounded nothing.
-    SqlClient database = PgBuilder.client().with(new PoolOptions().setMaxSize(poolSize))
-      .connectingTo(connect.setPipeliningLimit(ApiVerticle.PIPELINING_LIMIT)).using(vertx).build();
+    // The service's client, pipelined, with the service's share of DB_POOL_SIZE (bench/README.md#pipelined-statements).
+    SqlClient database = DatabaseClients.pipelined(vertx, AppConfig.fromEnv().database(), instances);
     PreparedQuery<RowSet<Row>> insert = database.preparedQuery(OperationStore.INSERT);
     PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(OperationStore.INSERT_MANY);
     inserts = new CommitGroups<>(context, Duration.ofSeconds(30), OperationStore.INSERTS_IN_FLIGHT,
@@ -138,10 +128,5 @@ public final class FloorServer extends VerticleBase {
 
   private static void answer(HttpServerRequest request, int status, JsonObject body) {
     request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toBuffer());
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isEmpty() ? fallback : value;
   }
 }
