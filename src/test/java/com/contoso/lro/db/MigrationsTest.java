@@ -100,6 +100,19 @@ class MigrationsTest {
   }
 
   @Test
+  void a_database_that_applied_a_migration_under_another_name_is_refused_as_flyway_refuses_it() {
+    await(Migrations.apply(vertx, config));
+    // As if V2 had been applied as V2__listings.sql, and renamed since.
+    await(database.pool().query("UPDATE flyway_schema_history SET description = 'listings', script = 'V2__listings.sql' "
+      + "WHERE version = '2'").execute());
+
+    assertThat(await(Migrations.historyMatches(vertx, config))).isFalse();
+    assertThatThrownBy(() -> await(Migrations.apply(vertx, config)))
+      .isInstanceOf(Migrations.Refused.class)
+      .hasMessageContaining("Migration description mismatch for migration version 2");
+  }
+
+  @Test
   void a_failed_migration_in_the_history_is_refused_as_flyway_refuses_it() {
     await(Migrations.apply(vertx, config));
     await(database.pool().query("UPDATE flyway_schema_history SET success = false WHERE version = '7'").execute());
