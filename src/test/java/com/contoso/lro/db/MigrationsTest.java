@@ -88,39 +88,32 @@ class MigrationsTest {
 
   @Test
   void a_database_whose_applied_migration_differs_from_its_file_is_refused_as_flyway_refuses_it_naming_the_migration() {
-    await(Migrations.apply(vertx, config));
     // As if V1__operations.sql had been edited since it was applied.
-    await(database.pool().query("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'").execute());
-
-    assertThat(await(Migrations.historyMatches(vertx, config))).isFalse();
-    assertThatThrownBy(() -> await(Migrations.apply(vertx, config)))
-      .isInstanceOf(Migrations.Refused.class)
-      .hasMessageContaining("does not match this build's migrations in db/migration")
-      .hasMessageContaining("Migration checksum mismatch for migration version 1");
+    assertRefusedAfter("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'",
+      "does not match this build's migrations in db/migration", "Migration checksum mismatch for migration version 1");
   }
 
   @Test
   void a_database_that_applied_a_migration_under_another_name_is_refused_as_flyway_refuses_it() {
-    await(Migrations.apply(vertx, config));
     // As if V2 had been applied as V2__listings.sql, and renamed since.
-    await(database.pool().query("UPDATE flyway_schema_history SET description = 'listings', script = 'V2__listings.sql' "
-      + "WHERE version = '2'").execute());
-
-    assertThat(await(Migrations.historyMatches(vertx, config))).isFalse();
-    assertThatThrownBy(() -> await(Migrations.apply(vertx, config)))
-      .isInstanceOf(Migrations.Refused.class)
-      .hasMessageContaining("Migration description mismatch for migration version 2");
+    assertRefusedAfter("UPDATE flyway_schema_history SET description = 'listings', script = 'V2__listings.sql' WHERE version = '2'",
+      "Migration description mismatch for migration version 2");
   }
 
   @Test
   void a_failed_migration_in_the_history_is_refused_as_flyway_refuses_it() {
-    await(Migrations.apply(vertx, config));
-    await(database.pool().query("UPDATE flyway_schema_history SET success = false WHERE version = '7'").execute());
+    assertRefusedAfter("UPDATE flyway_schema_history SET success = false WHERE version = '7'", "failed migration to version 7");
+  }
 
-    assertThat(await(Migrations.historyMatches(vertx, config))).isFalse();
+  /** Migrates, changes the schema history with {@code change}, and expects the next start-up's schema step to refuse it, saying {@code reasons}. */
+  private void assertRefusedAfter(String change, String... reasons) {
+    await(Migrations.apply(vertx, config));
+    await(database.pool().query(change).execute());
+
+    assertThat(await(Migrations.historyMatches(vertx, config))).as("left to Flyway").isFalse();
     assertThatThrownBy(() -> await(Migrations.apply(vertx, config)))
       .isInstanceOf(Migrations.Refused.class)
-      .hasMessageContaining("failed migration to version 7");
+      .satisfies(refused -> assertThat(refused.getMessage()).contains(reasons));
   }
 
   private org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
