@@ -39,10 +39,10 @@ public final class Migrations {
   }
 
   /**
-   * Hands the database to Flyway, to migrate it and to validate what it applied before, unless its
-   * schema history already records exactly the shipped migrations as Flyway would: then Flyway would
-   * neither apply nor refuse anything, and is not even loaded: loading it is much of start-up's
-   * work, and this is every start but a release's first (README.md, "The database").
+   * Hands the database to Flyway, which migrates it and validates what was applied before, unless
+   * its schema history already records exactly the shipped migrations, as Flyway wrote it: Flyway
+   * would then neither apply nor refuse anything, so it is not loaded, on every start but a
+   * release's first (what that saves: README.md, "The database").
    *
    * @return the schema version now in force, e.g. "7"
    * @throws Refused (as the failed future) when Flyway's validation refuses the schema history
@@ -97,7 +97,10 @@ public final class Migrations {
     return true;
   }
 
-  /** Reads the files from the class path: on a worker thread. */
+  /**
+   * Reads the files from the class path: on a worker thread. The checksum is Flyway's own, from its
+   * internal package: MigrationsTest fails should an upgrade compute it otherwise.
+   */
   private static boolean checksumsMatch(List<Applied> applied) throws IOException {
     for (Applied row : applied) {
       try (InputStream file = Migrations.class.getClassLoader().getResourceAsStream(LOCATION + "/" + row.script())) {
