@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.Migrations;
 import com.contoso.lro.metrics.MeteredVertx;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -52,7 +53,12 @@ public final class Main {
     try {
       Application.deploy(vertx, config, metered.registry()).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
-      LOG.error("Start-up failed: {}", e.getCause().getMessage(), e.getCause());
+      if (e.getCause() instanceof Migrations.Refused refused) {
+        // Flyway's reasons say what to do; a stack trace would only bury them.
+        LOG.error("Start-up failed: {}", refused.getMessage());
+      } else {
+        LOG.error("Start-up failed: {}", e.getCause().getMessage(), e.getCause());
+      }
       System.exit(1);
     }
     LOG.info("Serving http://localhost:{}/beta/user/authentication/operations with {} event loop(s)",

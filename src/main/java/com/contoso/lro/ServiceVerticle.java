@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * both are done, the retention job and one API verticle per event loop as its children, which share
  * the instance's per-caller throttle and limits (list and count statements, long-polls, large pages). Undeploying it stops them all and the listener's connection. When the database's part fails, the API starts anyway, answering 503 and not ready,
  * while {@link DatabaseStartup} tries again every second; the retention job starts once it succeeds.
+ * But a schema history that Flyway refuses fails the start.
  */
 public final class ServiceVerticle extends VerticleBase {
 

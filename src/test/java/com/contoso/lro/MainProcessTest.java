@@ -1,6 +1,8 @@
 package com.contoso.lro;
 
 import com.contoso.lro.auth.DevToken;
+import com.contoso.lro.config.AppConfig;
+import com.contoso.lro.db.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The service as an operator runs it, a real process: it migrates a fresh database, serves, accepts
  * the token that {@code make token} prints, counts in /metrics, and on SIGTERM (handled as Ctrl-C's SIGINT is) stops
- * gracefully: a held long-poll answers its current state, and the process exits 0.
+ * gracefully: a held long-poll answers its current state, and the process exits 0. On a database
+ * whose applied migrations differ from this build's, it does not start: it exits 1, saying which.
  */
 @ExtendWith(VertxExtension.class)
 class MainProcessTest {
@@ -109,6 +112,40 @@ class MainProcessTest {
       List<String> warnings = runAndStop(vertx, database, Map.of("LOG_LEVEL", "WARN"));
       assertThat(warnings).as("LOG_LEVEL=WARN leaves out the INFO lines of start-up and requests")
         .noneSatisfy(line -> assertThat(line).contains("\"level\":\"INFO\""));
+    } finally {
+      await(database.drop());
+    }
+  }
+
+  @Test
+  void on_a_migrated_database_it_starts_and_once_an_applied_migration_was_edited_it_exits_1_naming_the_migration(Vertx vertx)
+    throws Exception {
+    TestDatabase database = await(TestDatabase.create(vertx));
+    try {
+      await(Migrations.apply(vertx, AppConfig.from(database.env()).database()));
+      assertThat(runAndStop(vertx, database, Map.of()))
+        .anySatisfy(line -> assertThat(line).contains("The database is ready, at schema version 7"));
+
+      // As if V1__operations.sql had been edited after it was applied.
+      await(database.pool().query("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'").execute());
+      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
+        "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text"));
+      main.environment().putAll(database.env());
+      Process server = main.start();
+      try {
+        List<String> output = new CopyOnWriteArrayList<>();
+        JavaProcess.Output followed = JavaProcess.follow(server, output);
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("exits by itself; output: %s", output).isTrue();
+        assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("output: %s", output).isEqualTo(1);
+        assertThat(String.join("\n", output))
+          .contains("Start-up failed: Flyway refuses the database's schema history, which does not match this build's migrations")
+          .contains("Migration checksum mismatch for migration version 1");
+        assertThat(output).as("Flyway's reasons, not buried under a stack trace").noneSatisfy(line -> assertThat(line).startsWith("\tat "));
+        assertThat(output).noneSatisfy(line -> assertThat(line).contains("Serving http://"));
+      } finally {
+        server.destroyForcibly();
+      }
     } finally {
       await(database.drop());
     }

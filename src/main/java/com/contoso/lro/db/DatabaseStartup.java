@@ -13,7 +13,9 @@ import java.time.Duration;
 /**
  * The part of start-up that needs the database: migrations, then the change listener, then the
  * page-token key. Tried at once, and then every second until it succeeds, so that the service comes
- * up, and answers 503, while its database is down, and becomes ready by itself when it returns.
+ * up, and answers 503, while its database is down, and becomes ready by itself when it returns. A
+ * schema history that Flyway refuses ({@link Migrations.Refused}) is not tried again: it fails the
+ * start when the first attempt meets it, and leaves the instance not ready when a later one does.
  */
 public final class DatabaseStartup {
 
@@ -39,15 +41,16 @@ public final class DatabaseStartup {
   }
 
   /**
-   * Makes the first attempt; completes, successfully either way, once that attempt has succeeded or
-   * failed. After a failure the next attempts are scheduled.
+   * Makes the first attempt; completes once that attempt has succeeded or failed, successfully
+   * unless Flyway refused the schema history. After another failure the next attempts are scheduled.
    */
   public Future<Void> begin() {
     beganNanos = System.nanoTime();
-    return attempt().otherwiseEmpty().mapEmpty();
+    return attempt().<Void>mapEmpty()
+      .recover(failure -> failure instanceof Migrations.Refused ? Future.failedFuture(failure) : Future.succeededFuture());
   }
 
-  /** Completes when start-up has completed, after however many attempts. */
+  /** Completes when start-up has completed, after however many attempts; fails when Flyway refused the schema history. */
   public Future<DatabaseReadiness.Started> whenReady() {
     return ready.future();
   }
@@ -73,10 +76,25 @@ public final class DatabaseStartup {
             return new DatabaseReadiness.Started(schemaVersion, key);
           })))
       .onSuccess(this::completed)
-      .onFailure(failure -> retryLater());
+      .onFailure(failure -> {
+        if (failure instanceof Migrations.Refused) {
+          ready.tryFail(failure);
+        } else {
+          retryLater();
+        }
+      });
   }
 
   private <T> Future<T> failed(String step, Throwable failure) {
+    if (failure instanceof Migrations.Refused) {
+      readiness.stillWaiting("start-up stopped: Flyway refuses the database's schema history (see the log)");
+      // The first attempt's refusal fails the start, and Main logs it; a later one only here.
+      if (attempts > 1) {
+        LOG.error("{}. The API answers 503 until the service is restarted with a database that Flyway accepts",
+          failure.getMessage());
+      }
+      return Future.failedFuture(failure);
+    }
     String reason = "start-up is waiting for the database: " + step + " failed (attempt " + attempts + ")";
     readiness.stillWaiting(reason);
     if (attempts == 1 || attempts % LOG_EVERY == 0) {
