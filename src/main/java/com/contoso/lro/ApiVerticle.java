@@ -82,9 +82,9 @@ public final class ApiVerticle extends VerticleBase {
     OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),
       context, config.database().timeout());
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
-      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
-    OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()), limits);
+      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics,
+      new DatabaseTimeout(config.database().timeout()));
+    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,

@@ -1,5 +1,6 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
@@ -35,7 +36,9 @@ import java.util.function.Supplier;
 
 /**
  * The rules of the resource: what the server decides, what a client may not set, and how lists
- * page. Who may act on whose operations is decided before a request gets here.
+ * page. Who may act on whose operations is decided before a request gets here. Each public call
+ * is bound by DB_TIMEOUT_SECONDS as a whole, however many statements it takes; a wait for a change
+ * (Prefer: wait) is the handler's, between two calls, and so is never bound.
  */
 public final class OperationService {
 
@@ -50,11 +53,16 @@ public final class OperationService {
   private final int retryAfterMaxSeconds;
   private final Duration idempotencyKeyLifetime;
   private final OperationMetrics metrics;
+  private final DatabaseTimeout databaseTimeout;
 
-  /** @param pageTokens the signer of $skiptoken, whose key is read from the database once it answers */
+  /**
+   * @param pageTokens      the signer of $skiptoken, whose key is read from the database once it answers
+   * @param databaseTimeout how long each call may wait on the database
+   */
   public OperationService(OperationStore store, Supplier<PageTokens> pageTokens, Clock clock, int retryAfterMaxSeconds,
-                          Duration idempotencyKeyLifetime, OperationMetrics metrics) {
+                          Duration idempotencyKeyLifetime, OperationMetrics metrics, DatabaseTimeout databaseTimeout) {
     this.store = store;
+    this.databaseTimeout = databaseTimeout;
     this.metrics = metrics;
     this.pageTokens = pageTokens;
     this.clock = clock;
@@ -111,6 +119,10 @@ public final class OperationService {
    * retry while the first is in flight is a 409.
    */
   public Future<Created> create(Owner owner, CreateRequest request) {
+    return call(() -> created(owner, request));
+  }
+
+  private Future<Created> created(Owner owner, CreateRequest request) {
     LongRunningOperationCreate body = request.body();
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
@@ -190,7 +202,7 @@ public final class OperationService {
   }
 
   public Future<Operation> get(Owner owner, String id) {
-    return store.find(owner.id(), id).compose(OperationService::found);
+    return call(() -> store.find(owner.id(), id).compose(OperationService::found));
   }
 
   /**
@@ -202,6 +214,11 @@ public final class OperationService {
    */
   public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body,
                                   Optional<Precondition> ifMatch) {
+    return call(() -> updated(owner, id, body, ifMatch));
+  }
+
+  private Future<Operation> updated(Owner owner, String id, LongRunningOperationUpdate body,
+                                    Optional<Precondition> ifMatch) {
     if (body.getId() != null) {
       return readOnly("id");
     }
@@ -248,7 +265,7 @@ public final class OperationService {
   }
 
   public Future<Void> delete(Owner owner, String id, Optional<Precondition> ifMatch) {
-    return store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
+    return call(() -> store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
       .compose(deleted -> {
         if (deleted) {
           metrics.deleted();
@@ -257,11 +274,11 @@ public final class OperationService {
         return store.find(owner.id(), id).compose(current -> Future.failedFuture(current.isEmpty()
           ? ApiException.itemNotFound()
           : ApiException.resourceModified()));
-      });
+      }));
   }
 
   public Future<Long> count(Owner owner, String filter, String search) {
-    return withQueryOptions(() -> {
+    return call(() -> {
       refuseSearch(search);
       return store.count(OperationStore.matching(owner.id(), filter));
     });
@@ -272,7 +289,7 @@ public final class OperationService {
    * after the last row shown, from the $skiptoken of @odata.nextLink.
    */
   public Future<Page> list(Owner owner, ListRequest request) {
-    return withQueryOptions(() -> {
+    return call(() -> {
       refuseSearch(request.search());
       List<SortTerm> order = OrderBy.parse(request.orderby());
       String scope = owner.id() + "\n" + (request.filter() == null ? "" : request.filter()) + "\n" + OrderBy.describe(order);
@@ -329,13 +346,19 @@ public final class OperationService {
     }
   }
 
-  /** Query options are parsed as they are used; a bad one becomes a 400 that names it. */
-  private static <T> Future<T> withQueryOptions(Supplier<Future<T>> work) {
+  /**
+   * Every public call runs here: bound by DB_TIMEOUT_SECONDS as a whole, from its first statement
+   * to its last (a list's count included). Query options are parsed as they are used; a bad one
+   * becomes a 400 that names it.
+   */
+  private <T> Future<T> call(Supplier<Future<T>> work) {
+    Future<T> started;
     try {
-      return work.get();
+      started = work.get();
     } catch (QueryOptionException e) {
       return Future.failedFuture(ApiException.badRequest(e.getMessage(), e.option()));
     }
+    return databaseTimeout.bound(started);
   }
 
   private static Future<Operation> found(Optional<Operation> operation) {

@@ -2,7 +2,6 @@ package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.graph.Owner;
-import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
@@ -46,7 +45,6 @@ public final class OperationsHandler implements OperationsApi {
   private final OperationService service;
   private final GraphLinks links;
   private final ChangeWaiters waiters;
-  private final DatabaseTimeout databaseTimeout;
   private final PerCallerLimit shares;
   private final DatabaseTimeBudget databaseTime;
   private final OperationJson operationJson = new OperationJson();
@@ -54,15 +52,13 @@ public final class OperationsHandler implements OperationsApi {
   private final SlicedBodies bodies;
 
   /**
-   * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
-   * @param limits          what each caller may hold at once on this instance, and its lists' database time
+   * @param service bounds each of its calls by DB_TIMEOUT_SECONDS; a wait for a change here is not one
+   * @param limits  what each caller may hold at once on this instance, and its lists' database time
    */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           CallerLimits limits) {
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
-    this.databaseTimeout = databaseTimeout;
     this.shares = limits.statements();
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
@@ -102,7 +98,7 @@ public final class OperationsHandler implements OperationsApi {
     CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
       operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
         operation.version(), entity(ctx, operation, List.of())));
-    databaseTimeout.bound(service.create(Owner.of(ctx), request))
+    service.create(Owner.of(ctx), request)
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
@@ -120,10 +116,10 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   /**
-   * The work of a list or count, bound by DB_TIMEOUT_SECONDS, once the caller's share of statements
-   * in flight holds {@code statements} more and its database time is not spent; else a 429 before
-   * anything is sent. The share is given back, and the time charged, when the work ends or times
-   * out, whichever comes first.
+   * The work of a list or count, once the caller's share of statements in flight holds
+   * {@code statements} more and its database time is not spent; else a 429 before anything is
+   * sent. The share is given back, and the time charged, when the work ends or the service's
+   * DB_TIMEOUT_SECONDS bound on it passes, whichever comes first.
    */
   private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
     String caller = Caller.of(ctx).oid();
@@ -144,7 +140,7 @@ public final class OperationsHandler implements OperationsApi {
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
     }
-    return databaseTimeout.bound(started).onComplete(done -> {
+    return started.onComplete(done -> {
       share.release();
       databaseTime.charge(caller, startedAt);
     });
@@ -162,7 +158,7 @@ public final class OperationsHandler implements OperationsApi {
     OptionalInt wait = Preferences.waitSeconds(prefer);
     Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
     if (wait.isEmpty()) {
-      databaseTimeout.bound(service.get(owner, id)).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
+      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
         .onFailure(ctx::fail);
       return;
     }
@@ -177,11 +173,11 @@ public final class OperationsHandler implements OperationsApi {
     }
     ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, place::release);
     ctx.response().closeHandler(clientGone -> waiter.stop());
-    databaseTimeout.bound(service.get(owner, id))
+    service.get(owner, id)
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
         ? Future.succeededFuture(new Answer(first, false))
         : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
-          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : databaseTimeout.bound(service.get(owner, id)))
+          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : service.get(owner, id))
           .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();
@@ -217,7 +213,7 @@ public final class OperationsHandler implements OperationsApi {
   @Override
   public void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
-    databaseTimeout.bound(service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false)))
+    service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false))
       .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of())))
       .onSuccess(updated -> {
         ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
@@ -232,7 +228,7 @@ public final class OperationsHandler implements OperationsApi {
 
   @Override
   public void delete(RoutingContext ctx, String id, String ifMatch) {
-    databaseTimeout.bound(service.delete(Owner.of(ctx), id, Precondition.parse(ifMatch, false)))
+    service.delete(Owner.of(ctx), id, Precondition.parse(ifMatch, false))
       .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }
