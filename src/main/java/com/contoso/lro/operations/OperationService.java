@@ -14,19 +14,15 @@ import com.contoso.lro.operations.query.QueryOptionException;
 import com.contoso.lro.operations.query.SortTerm;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import org.openapitools.jackson.nullable.JsonNullable;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -51,23 +47,24 @@ public final class OperationService {
   private final Supplier<PageTokens> pageTokens;
   private final Clock clock;
   private final int retryAfterMaxSeconds;
-  private final Duration idempotencyKeyLifetime;
+  private final IdempotentCreates idempotentCreates;
   private final OperationMetrics metrics;
   private final DatabaseTimeout databaseTimeout;
 
   /**
-   * @param pageTokens      the signer of $skiptoken, whose key is read from the database once it answers
-   * @param databaseTimeout how long each call may wait on the database
+   * @param pageTokens        the signer of $skiptoken, whose key is read from the database once it answers
+   * @param idempotentCreates creates with an Idempotency-Key
+   * @param databaseTimeout   how long each call may wait on the database
    */
   public OperationService(OperationStore store, Supplier<PageTokens> pageTokens, Clock clock, int retryAfterMaxSeconds,
-                          Duration idempotencyKeyLifetime, OperationMetrics metrics, DatabaseTimeout databaseTimeout) {
+                          IdempotentCreates idempotentCreates, OperationMetrics metrics, DatabaseTimeout databaseTimeout) {
     this.store = store;
     this.databaseTimeout = databaseTimeout;
     this.metrics = metrics;
     this.pageTokens = pageTokens;
     this.clock = clock;
     this.retryAfterMaxSeconds = retryAfterMaxSeconds;
-    this.idempotencyKeyLifetime = idempotencyKeyLifetime;
+    this.idempotentCreates = idempotentCreates;
   }
 
   /**
@@ -101,22 +98,12 @@ public final class OperationService {
                               Function<Operation, Created> render) {
   }
 
-  /** The answer to a create, as kept for a retry with the same Idempotency-Key. */
+  /** The answer to a create: the 201's Location, ETag version and body. */
   public record Created(String location, long version, Buffer body) {
-
-    JsonObject toJson() {
-      return new JsonObject().put("location", location).put("version", version).put("body", new JsonObject(body));
-    }
-
-    static Created fromJson(JsonObject json) {
-      return new Created(json.getString("location"), json.getLong("version"), json.getJsonObject("body").toBuffer());
-    }
   }
 
   /**
-   * A new operation owned by {@code owner}. With an Idempotency-Key: a retry with the same key and
-   * body gets the first answer again, from any instance; the same key with another body is a 422; a
-   * retry while the first is in flight is a 409.
+   * A new operation owned by {@code owner}; with an Idempotency-Key, {@link IdempotentCreates}'s.
    */
   public Future<Created> create(Owner owner, CreateRequest request) {
     return call(() -> created(owner, request));
@@ -145,60 +132,15 @@ public final class OperationService {
       return store.insert(operation).onSuccess(inserted -> metrics.created())
         .recover(OperationService::takenId).map(request.render());
     }
-    String key = request.idempotencyKey().get();
-    String fingerprint = fingerprint(request.rawBody());
-    return store.claimKey(owner.id(), key, fingerprint, (int) idempotencyKeyLifetime.toHours())
-      .compose(claim -> claim.isPresent()
-        ? createAnswering(operation, key, claim.get(), request.render())
-          .recover(failure -> failure instanceof OperationStore.KeyTakenOver
-            ? replay(owner, key, fingerprint)
-            : Future.failedFuture(failure))
-        : replay(owner, key, fingerprint));
-  }
-
-  private Future<Created> createAnswering(Operation operation, String key, OffsetDateTime claimedAt,
-                                          Function<Operation, Created> render) {
-    Created created = render.apply(operation);
-    return store.insertAnswering(operation, key, claimedAt, created.toJson())
-      .onSuccess(inserted -> metrics.created())
-      .map(created)
-      .recover(failure -> failure instanceof OperationStore.KeyTakenOver
-        ? Future.failedFuture(failure)
-        : store.releaseKey(operation.ownerId(), key, claimedAt).transform(released -> takenId(failure)));
-  }
-
-  private Future<Created> replay(Owner owner, String key, String fingerprint) {
-    return store.findKey(owner.id(), key).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(ApiException.conflict(
-          "The Idempotency-Key is being released by a failed create: retry.", "Idempotency-Key"));
-      }
-      if (found.get().response() == null) {
-        return Future.failedFuture(ApiException.conflict(
-          "A create with this Idempotency-Key is still in flight: retry later.", "Idempotency-Key"));
-      }
-      if (!found.get().requestHash().equals(fingerprint)) {
-        return Future.failedFuture(ApiException.unprocessable(
-          "The Idempotency-Key was used before with another request body.", "Idempotency-Key"));
-      }
-      return Future.succeededFuture(Created.fromJson(found.get().response()));
-    });
+    return idempotentCreates.create(operation, request.idempotencyKey().get(), request.rawBody(), request.render());
   }
 
   /** An id the user already has (a unique violation) is the client's conflict; anything else passes. */
-  private static <T> Future<T> takenId(Throwable failure) {
+  static <T> Future<T> takenId(Throwable failure) {
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       return Future.failedFuture(ApiException.conflict("The user already has an operation with this id.", "id"));
     }
     return Future.failedFuture(failure);
-  }
-
-  private static String fingerprint(byte[] rawBody) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(rawBody));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
   }
 
   public Future<Operation> get(Owner owner, String id) {
