@@ -19,6 +19,8 @@ import com.contoso.lro.health.HealthRoutes;
 import com.contoso.lro.graph.GraphLinks;
 import com.contoso.lro.metrics.MetricsRoutes;
 import com.contoso.lro.operations.OperationMetrics;
+import com.contoso.lro.operations.IdempotencyKeyStore;
+import com.contoso.lro.operations.IdempotentCreates;
 import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
@@ -81,10 +83,11 @@ public final class ApiVerticle extends VerticleBase {
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
     OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),
       context, config.database().timeout());
+    IdempotentCreates idempotentCreates = new IdempotentCreates(new IdempotencyKeyStore(database),
+      Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
-      config.retryAfterMaxSeconds(), Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
-    OperationsHandler operations = new OperationsHandler(service, links, vertx,
-      new DatabaseTimeout(config.database().timeout()), limits);
+      config.retryAfterMaxSeconds(), idempotentCreates, operationMetrics, new DatabaseTimeout(config.database().timeout()));
+    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,15 +55,24 @@ class ContractTest {
         .map(Operation::getOperationId).toList());
   }
 
+  /**
+   * Each operation names its call (x-lro-call), the binding declares one method per call, and every
+   * call is served under each of the three roots.
+   */
   @Test
-  void every_operation_of_the_contract_has_its_method_in_the_generated_binding(Vertx vertx) {
+  void every_operation_of_the_contract_names_a_call_whose_method_the_generated_binding_declares(Vertx vertx) {
     OpenAPIContract contract = await(ContractLoader.load(vertx));
-    List<String> bound = Arrays.stream(OperationsApi.class.getDeclaredMethods())
+    List<String> bound = Arrays.stream(OperationsApi.class.getMethods())
       .filter(method -> method.getParameterCount() > 0 && method.getParameterTypes()[0] == RoutingContext.class)
       .map(Method::getName)
+      .distinct()
       .toList();
+    Map<String, String> calls = contract.operations().stream()
+      .collect(Collectors.toMap(Operation::getOperationId, operation -> String.valueOf(operation.getExtensions().get("x-lro-call"))));
 
-    assertThat(bound).containsExactlyInAnyOrderElementsOf(
-      contract.operations().stream().map(Operation::getOperationId).toList());
+    assertThat(bound).containsExactlyInAnyOrder("list", "count", "create", "get", "update", "delete");
+    assertThat(calls.values()).allSatisfy(call -> assertThat(bound).contains(call));
+    assertThat(calls.values().stream().collect(Collectors.groupingBy(call -> call, Collectors.counting())))
+      .allSatisfy((call, operations) -> assertThat(operations).as(call).isEqualTo(3L));
   }
 }

@@ -1,5 +1,6 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
@@ -13,19 +14,15 @@ import com.contoso.lro.operations.query.QueryOptionException;
 import com.contoso.lro.operations.query.SortTerm;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import org.openapitools.jackson.nullable.JsonNullable;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -35,7 +32,9 @@ import java.util.function.Supplier;
 
 /**
  * The rules of the resource: what the server decides, what a client may not set, and how lists
- * page. Who may act on whose operations is decided before a request gets here.
+ * page. Who may act on whose operations is decided before a request gets here. Each public call
+ * is bound by DB_TIMEOUT_SECONDS as a whole, however many statements it takes; a wait for a change
+ * (Prefer: wait) is the handler's, between two calls, and so is never bound.
  */
 public final class OperationService {
 
@@ -48,18 +47,24 @@ public final class OperationService {
   private final Supplier<PageTokens> pageTokens;
   private final Clock clock;
   private final int retryAfterMaxSeconds;
-  private final Duration idempotencyKeyLifetime;
+  private final IdempotentCreates idempotentCreates;
   private final OperationMetrics metrics;
+  private final DatabaseTimeout databaseTimeout;
 
-  /** @param pageTokens the signer of $skiptoken, whose key is read from the database once it answers */
+  /**
+   * @param pageTokens        the signer of $skiptoken, whose key is read from the database once it answers
+   * @param idempotentCreates creates with an Idempotency-Key
+   * @param databaseTimeout   how long each call may wait on the database
+   */
   public OperationService(OperationStore store, Supplier<PageTokens> pageTokens, Clock clock, int retryAfterMaxSeconds,
-                          Duration idempotencyKeyLifetime, OperationMetrics metrics) {
+                          IdempotentCreates idempotentCreates, OperationMetrics metrics, DatabaseTimeout databaseTimeout) {
     this.store = store;
+    this.databaseTimeout = databaseTimeout;
     this.metrics = metrics;
     this.pageTokens = pageTokens;
     this.clock = clock;
     this.retryAfterMaxSeconds = retryAfterMaxSeconds;
-    this.idempotencyKeyLifetime = idempotencyKeyLifetime;
+    this.idempotentCreates = idempotentCreates;
   }
 
   /**
@@ -93,24 +98,18 @@ public final class OperationService {
                               Function<Operation, Created> render) {
   }
 
-  /** The answer to a create, as kept for a retry with the same Idempotency-Key. */
+  /** The answer to a create: the 201's Location, ETag version and body. */
   public record Created(String location, long version, Buffer body) {
-
-    JsonObject toJson() {
-      return new JsonObject().put("location", location).put("version", version).put("body", new JsonObject(body));
-    }
-
-    static Created fromJson(JsonObject json) {
-      return new Created(json.getString("location"), json.getLong("version"), json.getJsonObject("body").toBuffer());
-    }
   }
 
   /**
-   * A new operation owned by {@code owner}. With an Idempotency-Key: a retry with the same key and
-   * body gets the first answer again, from any instance; the same key with another body is a 422; a
-   * retry while the first is in flight is a 409.
+   * A new operation owned by {@code owner}; with an Idempotency-Key, {@link IdempotentCreates}'s.
    */
   public Future<Created> create(Owner owner, CreateRequest request) {
+    return call(() -> created(owner, request));
+  }
+
+  private Future<Created> created(Owner owner, CreateRequest request) {
     LongRunningOperationCreate body = request.body();
     if (body.getCreatedDateTime() != null) {
       return readOnly("createdDateTime");
@@ -133,64 +132,19 @@ public final class OperationService {
       return store.insert(operation).onSuccess(inserted -> metrics.created())
         .recover(OperationService::takenId).map(request.render());
     }
-    String key = request.idempotencyKey().get();
-    String fingerprint = fingerprint(request.rawBody());
-    return store.claimKey(owner.id(), key, fingerprint, (int) idempotencyKeyLifetime.toHours())
-      .compose(claim -> claim.isPresent()
-        ? createAnswering(operation, key, claim.get(), request.render())
-          .recover(failure -> failure instanceof OperationStore.KeyTakenOver
-            ? replay(owner, key, fingerprint)
-            : Future.failedFuture(failure))
-        : replay(owner, key, fingerprint));
-  }
-
-  private Future<Created> createAnswering(Operation operation, String key, OffsetDateTime claimedAt,
-                                          Function<Operation, Created> render) {
-    Created created = render.apply(operation);
-    return store.insertAnswering(operation, key, claimedAt, created.toJson())
-      .onSuccess(inserted -> metrics.created())
-      .map(created)
-      .recover(failure -> failure instanceof OperationStore.KeyTakenOver
-        ? Future.failedFuture(failure)
-        : store.releaseKey(operation.ownerId(), key, claimedAt).transform(released -> takenId(failure)));
-  }
-
-  private Future<Created> replay(Owner owner, String key, String fingerprint) {
-    return store.findKey(owner.id(), key).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(ApiException.conflict(
-          "The Idempotency-Key is being released by a failed create: retry.", "Idempotency-Key"));
-      }
-      if (found.get().response() == null) {
-        return Future.failedFuture(ApiException.conflict(
-          "A create with this Idempotency-Key is still in flight: retry later.", "Idempotency-Key"));
-      }
-      if (!found.get().requestHash().equals(fingerprint)) {
-        return Future.failedFuture(ApiException.unprocessable(
-          "The Idempotency-Key was used before with another request body.", "Idempotency-Key"));
-      }
-      return Future.succeededFuture(Created.fromJson(found.get().response()));
-    });
+    return idempotentCreates.create(operation, request.idempotencyKey().get(), request.rawBody(), request.render());
   }
 
   /** An id the user already has (a unique violation) is the client's conflict; anything else passes. */
-  private static <T> Future<T> takenId(Throwable failure) {
+  static <T> Future<T> takenId(Throwable failure) {
     if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
       return Future.failedFuture(ApiException.conflict("The user already has an operation with this id.", "id"));
     }
     return Future.failedFuture(failure);
   }
 
-  private static String fingerprint(byte[] rawBody) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(rawBody));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
-  }
-
   public Future<Operation> get(Owner owner, String id) {
-    return store.find(owner.id(), id).compose(OperationService::found);
+    return call(() -> store.find(owner.id(), id).compose(OperationService::found));
   }
 
   /**
@@ -202,6 +156,11 @@ public final class OperationService {
    */
   public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body,
                                   Optional<Precondition> ifMatch) {
+    return call(() -> updated(owner, id, body, ifMatch));
+  }
+
+  private Future<Operation> updated(Owner owner, String id, LongRunningOperationUpdate body,
+                                    Optional<Precondition> ifMatch) {
     if (body.getId() != null) {
       return readOnly("id");
     }
@@ -248,7 +207,7 @@ public final class OperationService {
   }
 
   public Future<Void> delete(Owner owner, String id, Optional<Precondition> ifMatch) {
-    return store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
+    return call(() -> store.delete(owner.id(), id, ifMatch.map(Precondition::versionsOrNull).orElse(null))
       .compose(deleted -> {
         if (deleted) {
           metrics.deleted();
@@ -257,11 +216,11 @@ public final class OperationService {
         return store.find(owner.id(), id).compose(current -> Future.failedFuture(current.isEmpty()
           ? ApiException.itemNotFound()
           : ApiException.resourceModified()));
-      });
+      }));
   }
 
   public Future<Long> count(Owner owner, String filter, String search) {
-    return withQueryOptions(() -> {
+    return call(() -> {
       refuseSearch(search);
       return store.count(OperationStore.matching(owner.id(), filter));
     });
@@ -272,7 +231,7 @@ public final class OperationService {
    * after the last row shown, from the $skiptoken of @odata.nextLink.
    */
   public Future<Page> list(Owner owner, ListRequest request) {
-    return withQueryOptions(() -> {
+    return call(() -> {
       refuseSearch(request.search());
       List<SortTerm> order = OrderBy.parse(request.orderby());
       String scope = owner.id() + "\n" + (request.filter() == null ? "" : request.filter()) + "\n" + OrderBy.describe(order);
@@ -329,13 +288,19 @@ public final class OperationService {
     }
   }
 
-  /** Query options are parsed as they are used; a bad one becomes a 400 that names it. */
-  private static <T> Future<T> withQueryOptions(Supplier<Future<T>> work) {
+  /**
+   * Every public call runs here: bound by DB_TIMEOUT_SECONDS as a whole, from its first statement
+   * to its last (a list's count included). Query options are parsed as they are used; a bad one
+   * becomes a 400 that names it.
+   */
+  private <T> Future<T> call(Supplier<Future<T>> work) {
+    Future<T> started;
     try {
-      return work.get();
+      started = work.get();
     } catch (QueryOptionException e) {
       return Future.failedFuture(ApiException.badRequest(e.getMessage(), e.option()));
     }
+    return databaseTimeout.bound(started);
   }
 
   private static Future<Operation> found(Optional<Operation> operation) {

@@ -2,7 +2,6 @@ package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.graph.Owner;
-import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationCreate;
@@ -31,9 +30,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The HTTP face of the operations: one method per operationId of the contract. The three roots
- * (/me, /user, /users/{user-id}) share one implementation each; the permission check has already
- * decided whose operations a request acts on, so the user-id arguments need no second look here.
+ * The HTTP face of the operations: one method per call of the contract ({@code x-lro-call}), which
+ * the generated binding routes the operation of each root (/me, /user, /users/{user-id}) to. The
+ * permission check has already decided whose operations a request acts on, so no user-id comes here.
  */
 public final class OperationsHandler implements OperationsApi {
 
@@ -46,7 +45,6 @@ public final class OperationsHandler implements OperationsApi {
   private final OperationService service;
   private final GraphLinks links;
   private final ChangeWaiters waiters;
-  private final DatabaseTimeout databaseTimeout;
   private final PerCallerLimit shares;
   private final DatabaseTimeBudget databaseTime;
   private final OperationJson operationJson = new OperationJson();
@@ -54,15 +52,13 @@ public final class OperationsHandler implements OperationsApi {
   private final SlicedBodies bodies;
 
   /**
-   * @param databaseTimeout how long each call of the service may wait on the database: a wait for a change is not one
-   * @param limits          what each caller may hold at once on this instance, and its lists' database time
+   * @param service bounds each of its calls by DB_TIMEOUT_SECONDS; a wait for a change here is not one
+   * @param limits  what each caller may hold at once on this instance, and its lists' database time
    */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, DatabaseTimeout databaseTimeout,
-                           CallerLimits limits) {
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
-    this.databaseTimeout = databaseTimeout;
     this.shares = limits.statements();
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
@@ -74,124 +70,12 @@ public final class OperationsHandler implements OperationsApi {
     waiters.wakeAll();
   }
 
-  // ---- list: GET .../authentication/operations
+  // ---- the calls, one method each; the generated binding routes every root's operation of a call here
 
   @Override
-  public void listMyOperations(RoutingContext ctx, Integer top, Integer skip, String search, String filter,
-                               Boolean count, List<String> orderby, List<String> select, List<String> expand,
-                               String skiptoken) {
-    list(ctx, new ListRequest(top, skip, search, filter, Boolean.TRUE.equals(count), orderby, skiptoken), select);
-  }
-
-  @Override
-  public void listOperations(RoutingContext ctx, Integer top, Integer skip, String search, String filter,
-                             Boolean count, List<String> orderby, List<String> select, List<String> expand,
-                             String skiptoken) {
-    list(ctx, new ListRequest(top, skip, search, filter, Boolean.TRUE.equals(count), orderby, skiptoken), select);
-  }
-
-  @Override
-  public void listUserOperations(RoutingContext ctx, String userId, Integer top, Integer skip, String search,
-                                 String filter, Boolean count, List<String> orderby, List<String> select,
-                                 List<String> expand, String skiptoken) {
-    list(ctx, new ListRequest(top, skip, search, filter, Boolean.TRUE.equals(count), orderby, skiptoken), select);
-  }
-
-  // ---- create: POST .../authentication/operations
-
-  @Override
-  public void createMyOperation(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
-    create(ctx, body, idempotencyKey);
-  }
-
-  @Override
-  public void createOperation(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
-    create(ctx, body, idempotencyKey);
-  }
-
-  @Override
-  public void createUserOperation(RoutingContext ctx, String userId, LongRunningOperationCreate body,
-                                  String idempotencyKey) {
-    create(ctx, body, idempotencyKey);
-  }
-
-  // ---- count: GET .../authentication/operations/$count
-
-  @Override
-  public void countMyOperations(RoutingContext ctx, String search, String filter) {
-    count(ctx, search, filter);
-  }
-
-  @Override
-  public void countOperations(RoutingContext ctx, String search, String filter) {
-    count(ctx, search, filter);
-  }
-
-  @Override
-  public void countUserOperations(RoutingContext ctx, String userId, String search, String filter) {
-    count(ctx, search, filter);
-  }
-
-  // ---- get: GET .../authentication/operations/{id}
-
-  @Override
-  public void getMyOperation(RoutingContext ctx, String id, List<String> select, List<String> expand,
-                    String prefer, String ifNoneMatch) {
-    get(ctx, id, select, prefer, ifNoneMatch);
-  }
-
-  @Override
-  public void getOperation(RoutingContext ctx, String id, List<String> select, List<String> expand,
-                    String prefer, String ifNoneMatch) {
-    get(ctx, id, select, prefer, ifNoneMatch);
-  }
-
-  @Override
-  public void getUserOperation(RoutingContext ctx, String userId, String id, List<String> select, List<String> expand,
-                    String prefer, String ifNoneMatch) {
-    get(ctx, id, select, prefer, ifNoneMatch);
-  }
-
-  // ---- update: PATCH .../authentication/operations/{id}
-
-  @Override
-  public void updateMyOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer,
-                    String ifMatch) {
-    update(ctx, id, body, prefer, ifMatch);
-  }
-
-  @Override
-  public void updateOperation(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer,
-                    String ifMatch) {
-    update(ctx, id, body, prefer, ifMatch);
-  }
-
-  @Override
-  public void updateUserOperation(RoutingContext ctx, String userId, String id, LongRunningOperationUpdate body,
-                                  String prefer, String ifMatch) {
-    update(ctx, id, body, prefer, ifMatch);
-  }
-
-  // ---- delete: DELETE .../authentication/operations/{id}
-
-  @Override
-  public void deleteMyOperation(RoutingContext ctx, String id, String ifMatch) {
-    delete(ctx, id, ifMatch);
-  }
-
-  @Override
-  public void deleteOperation(RoutingContext ctx, String id, String ifMatch) {
-    delete(ctx, id, ifMatch);
-  }
-
-  @Override
-  public void deleteUserOperation(RoutingContext ctx, String userId, String id, String ifMatch) {
-    delete(ctx, id, ifMatch);
-  }
-
-  // ---- the implementations
-
-  private void list(RoutingContext ctx, ListRequest request, List<String> select) {
+  public void list(RoutingContext ctx, Integer top, Integer skip, String search, String filter, Boolean count,
+                   List<String> orderby, List<String> select, List<String> expand, String skiptoken) {
+    ListRequest request = new ListRequest(top, skip, search, filter, Boolean.TRUE.equals(count), orderby, skiptoken);
     Owner owner = Owner.of(ctx);
     int echoed = GraphLinks.echoedLength(ctx);
     if (echoed > GraphLinks.ECHOED_QUERY_LIMIT) {
@@ -209,11 +93,12 @@ public final class OperationsHandler implements OperationsApi {
       .onFailure(ctx::fail);
   }
 
-  private void create(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
+  @Override
+  public void create(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
     CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
       operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
         operation.version(), entity(ctx, operation, List.of())));
-    databaseTimeout.bound(service.create(Owner.of(ctx), request))
+    service.create(Owner.of(ctx), request)
       .onSuccess(created -> ctx.response()
         .setStatusCode(201)
         .putHeader(HttpHeaders.LOCATION, created.location())
@@ -223,17 +108,18 @@ public final class OperationsHandler implements OperationsApi {
       .onFailure(ctx::fail);
   }
 
-  private void count(RoutingContext ctx, String search, String filter) {
+  @Override
+  public void count(RoutingContext ctx, String search, String filter) {
     withShare(ctx, 1, () -> service.count(Owner.of(ctx), filter, search))
       .onSuccess(count -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(String.valueOf(count)))
       .onFailure(ctx::fail);
   }
 
   /**
-   * The work of a list or count, bound by DB_TIMEOUT_SECONDS, once the caller's share of statements
-   * in flight holds {@code statements} more and its database time is not spent; else a 429 before
-   * anything is sent. The share is given back, and the time charged, when the work ends or times
-   * out, whichever comes first.
+   * The work of a list or count, once the caller's share of statements in flight holds
+   * {@code statements} more and its database time is not spent; else a 429 before anything is
+   * sent. The share is given back, and the time charged, when the work ends or the service's
+   * DB_TIMEOUT_SECONDS bound on it passes, whichever comes first.
    */
   private <T> Future<T> withShare(RoutingContext ctx, int statements, Supplier<Future<T>> work) {
     String caller = Caller.of(ctx).oid();
@@ -254,7 +140,7 @@ public final class OperationsHandler implements OperationsApi {
     } catch (RuntimeException e) {
       started = Future.failedFuture(e);
     }
-    return databaseTimeout.bound(started).onComplete(done -> {
+    return started.onComplete(done -> {
       share.release();
       databaseTime.charge(caller, startedAt);
     });
@@ -265,12 +151,14 @@ public final class OperationsHandler implements OperationsApi {
    * If-None-Match when one is given, is answered when it changes or is deleted, or after N seconds;
    * any other at once.
    */
-  private void get(RoutingContext ctx, String id, List<String> select, String prefer, String ifNoneMatch) {
+  @Override
+  public void get(RoutingContext ctx, String id, List<String> select, List<String> expand, String prefer,
+                  String ifNoneMatch) {
     Owner owner = Owner.of(ctx);
     OptionalInt wait = Preferences.waitSeconds(prefer);
     Optional<Precondition> unlessMatching = Precondition.parse(ifNoneMatch, true);
     if (wait.isEmpty()) {
-      databaseTimeout.bound(service.get(owner, id)).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
+      service.get(owner, id).onSuccess(operation -> respond(ctx, operation, select, unlessMatching, OptionalInt.empty()))
         .onFailure(ctx::fail);
       return;
     }
@@ -285,11 +173,11 @@ public final class OperationsHandler implements OperationsApi {
     }
     ChangeWaiters.Waiter waiter = waiters.watch(owner.id(), id, place::release);
     ctx.response().closeHandler(clientGone -> waiter.stop());
-    databaseTimeout.bound(service.get(owner, id))
+    service.get(owner, id)
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
         ? Future.succeededFuture(new Answer(first, false))
         : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
-          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : databaseTimeout.bound(service.get(owner, id)))
+          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : service.get(owner, id))
           .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();
@@ -322,9 +210,10 @@ public final class OperationsHandler implements OperationsApi {
     response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(entity(ctx, operation, select));
   }
 
-  private void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
+  @Override
+  public void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
-    databaseTimeout.bound(service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false)))
+    service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false))
       .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of())))
       .onSuccess(updated -> {
         ctx.response().putHeader(HttpHeaders.ETAG, Precondition.etag(updated.version()));
@@ -337,8 +226,9 @@ public final class OperationsHandler implements OperationsApi {
       .onFailure(ctx::fail);
   }
 
-  private void delete(RoutingContext ctx, String id, String ifMatch) {
-    databaseTimeout.bound(service.delete(Owner.of(ctx), id, Precondition.parse(ifMatch, false)))
+  @Override
+  public void delete(RoutingContext ctx, String id, String ifMatch) {
+    service.delete(Owner.of(ctx), id, Precondition.parse(ifMatch, false))
       .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -125,6 +126,24 @@ class WaitTest extends TwoInstanceTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("running");
     assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=1");
+  }
+
+  /** DB_TIMEOUT_SECONDS bounds the reads before and after a wait, never the wait itself. */
+  @Test
+  void a_wait_longer_than_db_timeout_seconds_is_not_cut_short_by_it(Vertx vertx) {
+    TestService quick = await(TestService.start(vertx, Map.of("DB_TIMEOUT_SECONDS", "1")));
+    try {
+      String token = quick.tokens.user().sign();
+      String id = running(quick, token);
+
+      HttpResponse<Buffer> response = waitFor(quick, token, id, "wait=2");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("status")).isEqualTo("running");
+      assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=2");
+    } finally {
+      await(quick.stop());
+    }
   }
 
   @Test
