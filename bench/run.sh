@@ -627,7 +627,7 @@ table() {
   meta=$(python3 - "$started_at" "$C" "$T" "$REPEAT, LIST_REPEAT = $LIST_REPEAT" "$load" "$header" "$WAITERS" "$PATCH_RATE" \
     "$WARMUP_SECONDS" "$WARMUP_ROUND_SECONDS" "$WARMUP_MAX_ROUNDS" "$LIST_SMALL" "$LIST_LARGE" \
     "$("$PSQL" -X -w -At -d postgres -c 'SHOW server_version' | cut -d' ' -f1)" \
-    "$(java -jar "$JAR" --version)" "$("$(scripts/service-java.sh)" -version 2>&1 | head -n 1)" \
+    "$(java -jar "$JAR" --version)" "$("$(scripts/service-java.sh | cut -d' ' -f2-)" -version 2>&1 | head -n 1)" \
     "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src pom.xml openapi.yaml bench 2>/dev/null || echo ', with uncommitted changes')" <<'PY'
 import json, os, sys
 (date, c, t, repeat, load, header, waiters, patch_rate, warm, warm_round, warm_max,
