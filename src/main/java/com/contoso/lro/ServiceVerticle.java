@@ -19,6 +19,8 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.LongSupplier;
+
 /**
  * One instance of the service. Starts the database's part (schema, the change listener, shared
  * secrets) and, meanwhile, the contract, its served copies and reference page, and the keys; once
@@ -32,12 +34,15 @@ public final class ServiceVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
+  private final LongSupplier nanoClock;
   private DatabaseStartup database;
   private long throttleSweeper = -1;
 
-  public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry) {
+  /** @param nanoClock a monotonic clock in nanoseconds, such as {@code System::nanoTime}: the throttle's and the keys' */
+  public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry, LongSupplier nanoClock) {
     this.config = config;
     this.registry = registry;
+    this.nanoClock = nanoClock;
   }
 
   @Override
@@ -45,7 +50,7 @@ public final class ServiceVerticle extends VerticleBase {
     PerCallerLimit longPolls = new PerCallerLimit(config.longPollsPerCaller());
     PerCallerLimit largePages = new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER);
     OperationMetrics operationMetrics = new OperationMetrics(registry, longPolls);
-    UserThrottle throttle = new UserThrottle(config.throttle(), System::nanoTime);
+    UserThrottle throttle = new UserThrottle(config.throttle(), nanoClock);
     PerCallerLimit shares = new PerCallerLimit(config.database().statementsPerCaller());
     DatabaseReadiness readiness = new DatabaseReadiness();
     database = new DatabaseStartup(vertx, config.database(), readiness);
@@ -55,7 +60,7 @@ public final class ServiceVerticle extends VerticleBase {
     Future<ServedContract> served = Application.readContract(vertx);
     Future<OpenAPIContract> contract = Application.loadContract(vertx, served);
     Future<ContractDocs> docs = served.compose(file -> ContractDocs.load(vertx, file));
-    Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth());
+    Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth(), nanoClock);
     return Future.all(firstAttempt, contract, docs, keys)
       .compose(loaded -> {
         database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))

@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.config.AppConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,6 +41,8 @@ public final class TestService {
   public final int port;
   /** What checks this service's answers against openapi.yaml, for clients other than {@link #request}'s. */
   public final ContractConformance conformance;
+  /** The service's clock for its throttle and its keys' refreshes: a test moves it on rather than sleep. */
+  public final TestClock clock;
   private final Vertx vertx;
   private final WebClient client;
   private final String deployment;
@@ -47,8 +50,9 @@ public final class TestService {
   private final boolean ownsDatabase;
 
   private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, Map<String, String> env, String deployment,
-                      ContractConformance conformance, boolean ownsDatabase) {
+                      ContractConformance conformance, boolean ownsDatabase, TestClock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.tokens = tokens;
     this.database = database;
     this.env = Map.copyOf(env);
@@ -107,7 +111,7 @@ public final class TestService {
       env.put("AUTH_ISSUER", TestTokens.ISSUER);
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
-      return deploy(vertx, tokens, database, env, true, registry);
+      return deploy(vertx, tokens, database, env, true, registry, new TestClock());
     });
   }
 
@@ -118,17 +122,18 @@ public final class TestService {
   public Future<TestService> another(Vertx otherVertx) {
     Map<String, String> otherEnv = new HashMap<>(env);
     otherEnv.put("HTTP_PORT", String.valueOf(freePort()));
-    return deploy(otherVertx, tokens, database, otherEnv, false, null);
+    return deploy(otherVertx, tokens, database, otherEnv, false, null, clock);
   }
 
-  /** @param registry null on a Vert.x without metrics */
+  /** @param registry null on a Vert.x without metrics, when the service makes a registry of its own */
   private static Future<TestService> deploy(Vertx vertx, TestTokens tokens, TestDatabase database,
                                             Map<String, String> env, boolean ownsDatabase,
-                                            PrometheusMeterRegistry registry) {
+                                            PrometheusMeterRegistry registry, TestClock clock) {
     AppConfig config = AppConfig.from(env);
-    return (registry == null ? Application.deploy(vertx, config) : Application.deploy(vertx, config, registry))
+    return Application.deploy(vertx, config, registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry, clock)
       .compose(deployment -> Application.loadContract(vertx).map(contract -> new TestService(vertx, tokens, database,
-        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase)));
+        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase,
+        clock)));
   }
 
   public Future<Void> stop() {
