@@ -105,13 +105,12 @@ public final class TestService {
                                            PrometheusMeterRegistry registry) {
     return TestDatabase.create(vertx).compose(database -> {
       Map<String, String> env = new HashMap<>(database.env());
-      env.put("HTTP_PORT", String.valueOf(freePort()));
       env.put("HTTP_INSTANCES", "2");
       env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
       env.put("AUTH_ISSUER", TestTokens.ISSUER);
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
-      return deploy(vertx, tokens, database, env, true, registry, new TestClock());
+      return deployOnAFreePort(vertx, tokens, database, env, true, registry, new TestClock(), 3);
     });
   }
 
@@ -120,9 +119,30 @@ public final class TestService {
    * users scale it out. Stopping it leaves the database to this instance.
    */
   public Future<TestService> another(Vertx otherVertx) {
-    Map<String, String> otherEnv = new HashMap<>(env);
-    otherEnv.put("HTTP_PORT", String.valueOf(freePort()));
-    return deploy(otherVertx, tokens, database, otherEnv, false, null, clock);
+    return deployOnAFreePort(otherVertx, tokens, database, new HashMap<>(env), false, null, clock, 3);
+  }
+
+  /**
+   * Deploys on a port that was free a moment ago: when another JVM's test took it meanwhile (the
+   * test classes run in several JVMs at once), on another, a few times.
+   */
+  private static Future<TestService> deployOnAFreePort(Vertx vertx, TestTokens tokens, TestDatabase database,
+                                                       Map<String, String> env, boolean ownsDatabase,
+                                                       PrometheusMeterRegistry registry, TestClock clock, int attempts) {
+    env.put("HTTP_PORT", String.valueOf(freePort()));
+    return deploy(vertx, tokens, database, env, ownsDatabase, registry, clock).recover(failure ->
+      attempts > 1 && portTaken(failure)
+        ? deployOnAFreePort(vertx, tokens, database, env, ownsDatabase, registry, clock, attempts - 1)
+        : Future.failedFuture(failure));
+  }
+
+  private static boolean portTaken(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** @param registry null on a Vert.x without metrics, when the service makes a registry of its own */
@@ -179,6 +199,18 @@ public final class TestService {
       return future.await(20, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("No answer within 20 s", e);
+    }
+  }
+
+  /**
+   * Waits for a service to start: longer than for a request, as the first start in a JVM loads
+   * and compiles much of the service, on cores that other test JVMs share.
+   */
+  public static TestService awaitStart(Future<TestService> starting) {
+    try {
+      return starting.await(2, TimeUnit.MINUTES);
+    } catch (TimeoutException e) {
+      throw new AssertionError("The service did not start within 2 minutes", e);
     }
   }
 
