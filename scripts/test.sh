@@ -28,10 +28,13 @@ report() { # name: prints a check's output once it has ended; fails when the che
 
 beside check-binding scripts/check-binding.sh
 beside test-dev-postgres scripts/test-dev-postgres.sh
-$MVN_TEST -DskipTests package || { wait; exit 1; }
-beside check-jar scripts/check-jar.sh
-$MVN_TEST surefire:test
-status=$?
+status=0
+if $MVN_TEST -DskipTests package; then
+  beside check-jar scripts/check-jar.sh
+  $MVN_TEST surefire:test || status=1
+else
+  status=1
+fi
 wait
 for name in "${checks[@]}"; do
   report "$name" || { echo "make test: $name failed" >&2; status=1; }
