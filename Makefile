@@ -26,13 +26,11 @@ run: $(JAR)
 token: $(JAR)
 	@java -cp $(JAR) com.contoso.lro.auth.DevToken
 
-## test: the whole suite, against a real PostgreSQL, in a fresh database per test class
+## test: the whole suite, against a real PostgreSQL, in a fresh database per test class; the
+## script checks (check-binding.sh, test-dev-postgres.sh, check-jar.sh) run beside it (scripts/test.sh)
 test:
 	scripts/dev-postgres.sh --no-create-db
-	scripts/check-binding.sh
-	scripts/test-dev-postgres.sh
-	scripts/check-jar.sh
-	$(MVN_TEST) test
+	MVN_TEST="$(MVN_TEST)" scripts/test.sh
 
 ## lint: the contract under Redocly's recommended rules and openapi-generator's validation, and
 ## the TypeScript client generated from it type-checked by tsc

@@ -23,7 +23,7 @@ for target in $FUZZ_TARGETS; do
   echo "== fuzzing $target for ${FUZZ_SECONDS}s"
   # Jazzer reads its settings from JAZZER_* variables in the forked test JVM.
   if ! JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${FUZZ_SECONDS}s" \
-      $MVN_TEST surefire:test -Dtest="com.contoso.lro.fuzz.$target" -DargLine="$FUZZ_JVM_ARGS"; then
+      $MVN_TEST surefire:test -Dtest="com.contoso.lro.fuzz.$target" -DargLine="$FUZZ_JVM_ARGS" -Djazzer.hooks=true; then
     found+=("$target")
   fi
 done

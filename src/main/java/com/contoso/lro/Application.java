@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.util.function.LongSupplier;
+
 /** The service as Main and the tests run it: one {@link ServiceVerticle}, which starts the rest. */
 public final class Application {
 
@@ -28,7 +30,13 @@ public final class Application {
    * @param registry what /metrics shows: the {@link MeteredVertx}'s registry of {@code vertx}, with its HTTP and pool metrics
    */
   public static Future<String> deploy(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+    return deploy(vertx, config, registry, System::nanoTime);
+  }
+
+  /** @param nanoClock the instance's monotonic clock in nanoseconds: {@code System::nanoTime}, or a test's */
+  public static Future<String> deploy(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry,
+                                      LongSupplier nanoClock) {
     JsonMapping.configure();
-    return vertx.deployVerticle(new ServiceVerticle(config, registry));
+    return vertx.deployVerticle(new ServiceVerticle(config, registry, nanoClock));
   }
 }

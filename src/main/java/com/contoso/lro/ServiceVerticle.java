@@ -22,6 +22,8 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.LongSupplier;
+
 /**
  * One instance of the service. Starts the database's part (schema, the change listener, shared
  * secrets) and, meanwhile, the contract, its served copies and reference page, and the keys; once
@@ -36,20 +38,23 @@ public final class ServiceVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
+  private final LongSupplier nanoClock;
   private DatabaseStartup database;
   private long throttleSweeper = -1;
 
-  public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry) {
+  /** @param nanoClock a monotonic clock in nanoseconds, such as {@code System::nanoTime}: the throttle's and the keys' */
+  public ServiceVerticle(AppConfig config, PrometheusMeterRegistry registry, LongSupplier nanoClock) {
     this.config = config;
     this.registry = registry;
+    this.nanoClock = nanoClock;
   }
 
   @Override
   public Future<?> start() {
     CallerLimits limits = new CallerLimits(
-      new UserThrottle(config.throttle(), System::nanoTime),
+      new UserThrottle(config.throttle(), nanoClock),
       new PerCallerLimit(config.database().statementsPerCaller()),
-      new DatabaseTimeBudget(config.database().timeSharePerCaller(), config.database().timeout(), System::nanoTime),
+      new DatabaseTimeBudget(config.database().timeSharePerCaller(), config.database().timeout(), nanoClock),
       new PerCallerLimit(config.longPollsPerCaller()),
       new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER));
     OperationMetrics operationMetrics = new OperationMetrics(registry, limits.longPolls());
@@ -61,7 +66,7 @@ public final class ServiceVerticle extends VerticleBase {
     Future<ServedContract> served = ContractLoader.read(vertx);
     Future<OpenAPIContract> contract = ContractLoader.load(vertx, served);
     Future<ContractDocs> docs = served.compose(file -> ContractDocs.load(vertx, file));
-    Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth());
+    Future<TrustedKeys> keys = TrustedKeys.load(vertx, config.auth(), nanoClock);
     return Future.all(firstAttempt, contract, docs, keys)
       .compose(loaded -> {
         database.whenReady().onSuccess(ready -> vertx.deployVerticle(new RetentionVerticle(config.retention(), config.database()))

@@ -2,11 +2,13 @@ package com.contoso.lro;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import static com.contoso.lro.TestService.awaitStart;
+import static com.contoso.lro.TestService.await;
 
 /**
  * A test class that talks to its own running service, with the test configuration and the class's
@@ -18,15 +20,12 @@ public abstract class ServiceTest {
   protected static TestService service;
 
   @BeforeAll
-  static void startService(Vertx vertx, VertxTestContext test, TestInfo info) {
-    TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow())).onComplete(test.succeeding(started -> {
-      service = started;
-      test.completeNow();
-    }));
+  static void startService(Vertx vertx, TestInfo info) {
+    service = awaitStart(TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow())));
   }
 
   @AfterAll
-  static void stopService(VertxTestContext test) {
-    service.stop().onComplete(test.succeedingThenComplete());
+  static void stopService() {
+    await(service.stop());
   }
 }

@@ -2,6 +2,7 @@ package com.contoso.lro;
 
 import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.config.AppConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +42,8 @@ public final class TestService {
   public final int port;
   /** What checks this service's answers against openapi.yaml, for clients other than {@link #request}'s. */
   public final ContractConformance conformance;
+  /** The service's clock for its throttle and its keys' refreshes: a test moves it on rather than sleep. */
+  public final TestClock clock;
   private final Vertx vertx;
   private final WebClient client;
   private final String deployment;
@@ -48,8 +51,9 @@ public final class TestService {
   private final boolean ownsDatabase;
 
   private TestService(Vertx vertx, TestTokens tokens, TestDatabase database, Map<String, String> env, String deployment,
-                      ContractConformance conformance, boolean ownsDatabase) {
+                      ContractConformance conformance, boolean ownsDatabase, TestClock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.tokens = tokens;
     this.database = database;
     this.env = Map.copyOf(env);
@@ -102,13 +106,12 @@ public final class TestService {
                                            PrometheusMeterRegistry registry) {
     return TestDatabase.create(vertx).compose(database -> {
       Map<String, String> env = new HashMap<>(database.env());
-      env.put("HTTP_PORT", String.valueOf(freePort()));
       env.put("HTTP_INSTANCES", "2");
       env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
       env.put("AUTH_ISSUER", TestTokens.ISSUER);
       env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
       env.putAll(overrides);
-      return deploy(vertx, tokens, database, env, true, registry);
+      return deployOnAFreePort(vertx, tokens, database, env, true, registry, new TestClock(), 3);
     });
   }
 
@@ -117,19 +120,41 @@ public final class TestService {
    * users scale it out. Stopping it leaves the database to this instance.
    */
   public Future<TestService> another(Vertx otherVertx) {
-    Map<String, String> otherEnv = new HashMap<>(env);
-    otherEnv.put("HTTP_PORT", String.valueOf(freePort()));
-    return deploy(otherVertx, tokens, database, otherEnv, false, null);
+    return deployOnAFreePort(otherVertx, tokens, database, new HashMap<>(env), false, null, clock, 3);
   }
 
-  /** @param registry null on a Vert.x without metrics */
+  /**
+   * Deploys on a port that was free a moment ago: when another JVM's test took it meanwhile (the
+   * test classes run in several JVMs at once), on another, a few times.
+   */
+  private static Future<TestService> deployOnAFreePort(Vertx vertx, TestTokens tokens, TestDatabase database,
+                                                       Map<String, String> env, boolean ownsDatabase,
+                                                       PrometheusMeterRegistry registry, TestClock clock, int attempts) {
+    env.put("HTTP_PORT", String.valueOf(freePort()));
+    return deploy(vertx, tokens, database, env, ownsDatabase, registry, clock).recover(failure ->
+      attempts > 1 && portTaken(failure)
+        ? deployOnAFreePort(vertx, tokens, database, env, ownsDatabase, registry, clock, attempts - 1)
+        : Future.failedFuture(failure));
+  }
+
+  private static boolean portTaken(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @param registry null on a Vert.x without metrics, when the service makes a registry of its own */
   private static Future<TestService> deploy(Vertx vertx, TestTokens tokens, TestDatabase database,
                                             Map<String, String> env, boolean ownsDatabase,
-                                            PrometheusMeterRegistry registry) {
+                                            PrometheusMeterRegistry registry, TestClock clock) {
     AppConfig config = AppConfig.from(env);
-    return (registry == null ? Application.deploy(vertx, config) : Application.deploy(vertx, config, registry))
+    return Application.deploy(vertx, config, registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry, clock)
       .compose(deployment -> ContractLoader.load(vertx).map(contract -> new TestService(vertx, tokens, database,
-        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase)));
+        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase,
+        clock)));
   }
 
   public Future<Void> stop() {
@@ -175,6 +200,18 @@ public final class TestService {
       return future.await(20, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("No answer within 20 s", e);
+    }
+  }
+
+  /**
+   * Waits for a service to start: longer than for a request, as the first start in a JVM loads
+   * and compiles much of the service, on cores that other test JVMs share.
+   */
+  public static TestService awaitStart(Future<TestService> starting) {
+    try {
+      return starting.await(2, TimeUnit.MINUTES);
+    } catch (TimeoutException e) {
+      throw new AssertionError("The service did not start within 2 minutes", e);
     }
   }
 

@@ -45,13 +45,28 @@ public final class TestTokens {
   public final ECKey ec;
   public final RSAKey stranger;
 
+  /**
+   * The keys of this JVM, made once: an RSA key pair costs a fifth of a second of CPU or more, and a
+   * test class never needs keys that another class's service does not know.
+   */
   public TestTokens() {
-    try {
-      rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
-      ec = new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate();
-      stranger = new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
+    rsa = Keys.OF_THIS_JVM.rsa();
+    ec = Keys.OF_THIS_JVM.ec();
+    stranger = Keys.OF_THIS_JVM.stranger();
+  }
+
+  private record Keys(RSAKey rsa, ECKey ec, RSAKey stranger) {
+
+    private static final Keys OF_THIS_JVM = generate();
+
+    private static Keys generate() {
+      try {
+        RSAKey rsa = new RSAKeyGenerator(2048).keyID("rsa-" + UUID.randomUUID()).generate();
+        return new Keys(rsa, new ECKeyGenerator(Curve.P_256).keyID("ec-" + UUID.randomUUID()).generate(),
+          new RSAKeyGenerator(2048).keyID(rsa.getKeyID()).generate());
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -2,13 +2,13 @@ package com.contoso.lro;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static com.contoso.lro.TestService.await;
+import static com.contoso.lro.TestService.awaitStart;
 
 /**
  * A test class that talks to two instances of the service sharing one database, as users scale it
@@ -22,17 +22,10 @@ public abstract class TwoInstanceTest {
   private static Vertx secondVertx;
 
   @BeforeAll
-  static void startInstances(Vertx vertx, VertxTestContext test, TestInfo info) {
+  static void startInstances(Vertx vertx, TestInfo info) {
     secondVertx = Vertx.vertx();
-    TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow()))
-      .compose(started -> {
-        first = started;
-        return first.another(secondVertx);
-      })
-      .onComplete(test.succeeding(started -> {
-        second = started;
-        test.completeNow();
-      }));
+    first = awaitStart(TestService.start(vertx, TestService.envOf(info.getTestClass().orElseThrow())));
+    second = awaitStart(first.another(secondVertx));
   }
 
   /** On the JUnit thread: a Vert.x instance closed from another one's event loop does not finish closing. */

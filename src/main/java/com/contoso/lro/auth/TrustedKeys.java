@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -57,6 +58,7 @@ public final class TrustedKeys {
 
   private final Vertx vertx;
   private final Optional<String> source;
+  private final LongSupplier nanoClock;
   private final long refreshNanos;
   private final long minRefreshNanos;
   private volatile KeySet current;
@@ -66,16 +68,22 @@ public final class TrustedKeys {
   /** The refresh under way, that every caller joins: guarded by this. */
   private Future<KeySet> refreshing;
 
-  private TrustedKeys(Vertx vertx, Optional<String> source, AuthConfig config, KeySet keys) {
+  private TrustedKeys(Vertx vertx, Optional<String> source, AuthConfig config, KeySet keys, LongSupplier nanoClock) {
     this.vertx = vertx;
     this.source = source;
+    this.nanoClock = nanoClock;
     this.refreshNanos = TimeUnit.SECONDS.toNanos(config.jwksRefreshSeconds());
     this.minRefreshNanos = TimeUnit.SECONDS.toNanos(config.jwksMinRefreshSeconds());
     this.current = keys;
-    this.readAtNanos = System.nanoTime();
+    this.readAtNanos = nanoClock.getAsLong();
   }
 
   public static Future<TrustedKeys> load(Vertx vertx, AuthConfig config) {
+    return load(vertx, config, System::nanoTime);
+  }
+
+  /** @param nanoClock a monotonic clock in nanoseconds, such as {@code System::nanoTime}, that times the refreshes */
+  public static Future<TrustedKeys> load(Vertx vertx, AuthConfig config, LongSupplier nanoClock) {
     JWTOptions rules = claimRules(config);
     if (config.developmentMode()) {
       return vertx.executeBlocking(() -> DevSigningKey.loadOrCreate(config.devKeyFile())).map(key -> {
@@ -83,11 +91,11 @@ public final class TrustedKeys {
           + "Never run like this in production.", config.devKeyFile().toAbsolutePath());
         JWTAuthOptions options = new JWTAuthOptions().addPubSecKey(key.verifying()).setJWTOptions(rules);
         return new TrustedKeys(vertx, Optional.empty(), config,
-          new KeySet(options, List.of(), Set.of(DevSigningKey.KEY_ID), false));
+          new KeySet(options, List.of(), Set.of(DevSigningKey.KEY_ID), false), nanoClock);
       });
     }
     String source = config.jwks().orElseThrow();
-    return read(vertx, source, rules).map(keys -> new TrustedKeys(vertx, Optional.of(source), config, keys));
+    return read(vertx, source, rules).map(keys -> new TrustedKeys(vertx, Optional.of(source), config, keys, nanoClock));
   }
 
   private static JWTOptions claimRules(AuthConfig config) {
@@ -109,7 +117,7 @@ public final class TrustedKeys {
 
   /** Starts reading the JWKS again, without waiting for it, when the keys have grown old. */
   void refreshIfStale() {
-    if (source.isPresent() && System.nanoTime() - readAtNanos >= refreshNanos) {
+    if (source.isPresent() && nanoClock.getAsLong() - readAtNanos >= refreshNanos) {
       refresh();
     }
   }
@@ -123,7 +131,7 @@ public final class TrustedKeys {
     if (refreshing != null) {
       return refreshing;
     }
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     if (source.isEmpty() || refreshedAtNanos != null && now - refreshedAtNanos < minRefreshNanos) {
       return Future.succeededFuture(current);
     }
@@ -148,7 +156,7 @@ public final class TrustedKeys {
   }
 
   private KeySet replaceWith(KeySet read) {
-    readAtNanos = System.nanoTime();
+    readAtNanos = nanoClock.getAsLong();
     if (!read.jwks().equals(current.jwks())) {
       LOG.info("The trusted keys changed: key ids {} are now {}", current.keyIds(), read.keyIds());
       current = read;

@@ -65,8 +65,9 @@ class TokenVerifierTest {
   void it_remembers_a_bounded_number_of_tokens(Vertx vertx) {
     TokenVerifier verifier = verifier(vertx, 60);
 
+    // ES256: the test JVMs run C1 only, without the BigInteger intrinsics that make RSA signing cheap.
     for (int i = 0; i <= TokenVerifier.REMEMBERED; i++) {
-      await(verifier.verify(tokens.user().claim("jti", "token-" + i).sign()));
+      await(verifier.verify(tokens.user().claim("jti", "token-" + i).signedWith(tokens.ec).sign()));
     }
 
     assertThat(verifier.remembered()).isEqualTo(TokenVerifier.REMEMBERED);

@@ -1,14 +1,19 @@
 package com.contoso.lro.operations;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.ServiceTest;
 import com.contoso.lro.TestTokens.Token;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -17,14 +22,10 @@ import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A deep page costs what the first page costs ($skiptoken is keyset paging, not OFFSET), by the
- * tuples PostgreSQL's own statistics say that each single request read from the operations table.
- *
- * <p>PostgreSQL 15 flushes a backend's table statistics when its transaction ends, but at most once a
- * second (PGSTAT_MIN_INTERVAL); stats held back are flushed within 10 s once the backend is idle
- * (PGSTAT_IDLE_INTERVAL). So each measurement first waits until no flush of an earlier request can
- * still be pending, reads the counters, sends exactly one request, and polls until its reads show up.
- * The class's database is its own and nothing else runs in it meanwhile.
+ * A deep page costs what the first page costs ($skiptoken is keyset paging, not OFFSET), by
+ * {@code EXPLAIN (ANALYZE, BUFFERS)} of the very statement that each request ran: PostgreSQL's
+ * auto_explain, loaded into the sessions of this class's database only, sends each plan to the
+ * service's session as a notice, which the Vert.x client logs.
  */
 class DeepPageCostTest extends ServiceTest {
 
@@ -32,15 +33,36 @@ class DeepPageCostTest extends ServiceTest {
   private static final int ROWS = 5_000;
   private static final int TOP = 50;
   private static final int DEEP_PAGE = 40;
-  /** Longer than PGSTAT_IDLE_INTERVAL (10 s): by then every idle backend has flushed what it held back. */
-  private static final long SETTLE_MILLIS = 11_000;
-  private static final long POLL_LIMIT_MILLIS = 15_000;
+  /** Where the PostgreSQL client logs a notice that no handler takes. */
+  private static final Logger NOTICES = (Logger) LoggerFactory.getLogger("io.vertx.sqlclient.impl.SocketConnectionBase");
+  private static final ListAppender<ILoggingEvent> PLANS = new ListAppender<>();
 
-  private long lastActivity = System.currentTimeMillis();
+  /**
+   * Before the service's first list opens a session: every statement of this database explained as
+   * it ran, with its buffers, at NOTICE, which PostgreSQL sends to the session that ran it.
+   */
+  @BeforeAll
+  static void explainEveryStatement() {
+    String database = service.database.env().get("PGDATABASE");
+    for (String setting : List.of("session_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = 0",
+      "auto_explain.log_analyze = on", "auto_explain.log_buffers = on", "auto_explain.log_timing = off",
+      "auto_explain.log_format = json", "auto_explain.log_level = notice")) {
+      await(service.database.pool().query("ALTER DATABASE " + database + " SET " + setting).execute());
+    }
+    PLANS.start();
+    NOTICES.addAppender(PLANS);
+    // The plans are this test's measure, not warnings for the build's output.
+    NOTICES.setAdditive(false);
+  }
+
+  @AfterAll
+  static void stopCapturing() {
+    NOTICES.detachAppender(PLANS);
+    NOTICES.setAdditive(true);
+  }
 
   @Test
-  void the_page_40_deep_reads_no_more_tuples_than_the_first_page_while_offset_reads_every_skipped_row()
-    throws InterruptedException {
+  void the_page_40_deep_reads_as_many_buffers_as_the_first_page_while_offset_reads_every_skipped_row() {
     Token user = service.tokens.user();
     String token = user.sign();
     await(service.database.pool().preparedQuery("""
@@ -49,9 +71,8 @@ class DeepPageCostTest extends ServiceTest {
         FROM generate_series(1, $2) AS n, LATERAL (SELECT timestamptz '2026-01-01T00:00:00Z' + n * interval '1 second') AS at(t)
         """)
       .execute(Tuple.of(user.oid(), ROWS)));
-    // What autovacuum would do to a table of this size anyway, done now so it cannot run mid-measurement.
+    // Statistics and a visibility map, as autovacuum would leave a table of this size.
     await(service.database.pool().query("VACUUM ANALYZE operations").execute());
-    lastActivity = System.currentTimeMillis();
 
     Cost first = cost(token, ME + "?$top=" + TOP);
     assertThat(ids(first.page())).containsExactlyElementsOf(newestFirst(0));
@@ -60,7 +81,6 @@ class DeepPageCostTest extends ServiceTest {
     for (int page = 2; page < DEEP_PAGE; page++) {
       next = ok(get(token, relative(next))).getString("@odata.nextLink");
     }
-    lastActivity = System.currentTimeMillis();
     Cost deep = cost(token, relative(next));
     assertThat(ids(deep.page())).as("page %d", DEEP_PAGE).containsExactlyElementsOf(newestFirst(DEEP_PAGE - 1));
 
@@ -68,49 +88,50 @@ class DeepPageCostTest extends ServiceTest {
     Cost offset = cost(token, ME + "?$top=" + TOP + "&$skip=" + skipped);
     assertThat(ids(offset.page())).as("the same page by $skip").isEqualTo(ids(deep.page()));
 
-    assertThat(first.tuples()).as("tuples read for page 1").isPositive();
-    assertThat(deep.tuples()).as("tuples read for page %d, against %d for page 1", DEEP_PAGE, first.tuples())
-      .isLessThanOrEqualTo(2 * first.tuples())
-      .isLessThan(1_000);
-    assertThat(offset.tuples())
-      .as("the measure sees rows passed over: $skip=%d (OFFSET) read %d tuples", skipped, offset.tuples())
-      .isGreaterThanOrEqualTo(skipped);
+    assertThat(first.rowsScanned()).as("rows the first page's scan read").isBetween((long) TOP, 2L * TOP);
+    assertThat(deep.rowsScanned()).as("rows page %d's scan read: %s", DEEP_PAGE, deep.plan())
+      .isBetween((long) TOP, 2L * TOP);
+    assertThat(deep.buffers()).as("buffers page %d read, against %d for page 1: %s", DEEP_PAGE, first.buffers(), deep.plan())
+      .isPositive()
+      .isLessThanOrEqualTo(2 * first.buffers());
+    assertThat(offset.rowsScanned()).as("the measure sees rows passed over: $skip=%d (OFFSET)", skipped)
+      .isGreaterThanOrEqualTo(skipped + TOP);
+    assertThat(offset.buffers()).as("buffers $skip=%d read, against %d for page %d: %s", skipped, deep.buffers(),
+        DEEP_PAGE, offset.plan())
+      .isGreaterThan(4 * deep.buffers());
   }
 
-  /** One request's page and the tuples it read from the operations table. */
-  private record Cost(JsonObject page, long tuples) {
+  /** One request's page, and what its statement read: buffers in all, and the rows its scan gave. */
+  private record Cost(JsonObject page, JsonObject plan, long buffers, long rowsScanned) {
   }
 
-  private Cost cost(String token, String pathAndQuery) throws InterruptedException {
-    long settled = lastActivity + SETTLE_MILLIS;
-    while (System.currentTimeMillis() < settled) {
-      Thread.sleep(Math.max(1, settled - System.currentTimeMillis()));
+  private static Cost cost(String token, String pathAndQuery) {
+    synchronized (PLANS) {
+      PLANS.list.clear();
     }
-    long before = tuplesRead();
-    Thread.sleep(500);
-    assertThat(tuplesRead()).as("no statistics still arriving before the request").isEqualTo(before);
-
+    // The plan's notice reaches the service before the rows do, so before the response leaves.
     JsonObject page = ok(get(token, pathAndQuery));
-    lastActivity = System.currentTimeMillis();
-
-    long deadline = lastActivity + POLL_LIMIT_MILLIS;
-    long after = tuplesRead();
-    while (after == before && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-      after = tuplesRead();
+    List<ILoggingEvent> notices;
+    synchronized (PLANS) {
+      notices = List.copyOf(PLANS.list);
     }
-    assertThat(after).as("the request's reads reached pg_stat_user_tables within %d ms", POLL_LIMIT_MILLIS)
-      .isNotEqualTo(before);
-    return new Cost(page, after - before);
+    List<JsonObject> lists = notices.stream().map(DeepPageCostTest::plan)
+      .filter(plan -> plan.getString("Query Text", "").startsWith("SELECT owner_id, id,")).toList();
+    assertThat(lists).as("the plan of the one list statement that %s ran", pathAndQuery).hasSize(1);
+    JsonObject plan = lists.get(0).getJsonObject("Plan");
+    assertThat(plan.getString("Node Type")).isEqualTo("Limit");
+    JsonObject scan = plan.getJsonArray("Plans").getJsonObject(0);
+    return new Cost(page, plan, plan.getLong("Shared Hit Blocks") + plan.getLong("Shared Read Blocks"),
+      scan.getLong("Actual Rows"));
   }
 
-  /** Heap tuples read from the operations table so far, by index scans and by sequential scans. */
-  private static long tuplesRead() {
-    Row row = await(service.database.pool().query("""
-        SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)
-        FROM pg_stat_user_tables WHERE relname = 'operations'
-        """).execute()).iterator().next();
-    return row.getLong(0);
+  /** auto_explain's JSON, out of the client's line "Backend notice: ..., message='duration: ... plan:\n{...}', detail=...". */
+  private static JsonObject plan(ILoggingEvent notice) {
+    String line = notice.getFormattedMessage();
+    int start = line.indexOf("plan:\n");
+    int end = line.lastIndexOf("', detail='");
+    assertThat(start).as("an auto_explain plan in %s", line).isPositive();
+    return new JsonObject(line.substring(start + "plan:\n".length(), end));
   }
 
   /** The ids of one page of the default order (newest first), counted from 0. */
