@@ -3,7 +3,6 @@ package com.contoso.lro;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.config.JsonMapping;
 import com.contoso.lro.metrics.MeteredVertx;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,14 +13,6 @@ import java.util.function.LongSupplier;
 public final class Application {
 
   private Application() {
-  }
-
-  /**
-   * On a Vert.x made without metrics, such as most tests': /metrics then shows the service's own
-   * meters only, from a registry of this deployment's.
-   */
-  public static Future<String> deploy(Vertx vertx, AppConfig config) {
-    return deploy(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   /**

@@ -37,8 +37,6 @@ import java.util.function.Supplier;
 public final class OperationsHandler implements OperationsApi {
 
   private static final String JSON = "application/json";
-  /** A long-poll ends within 60 s, most much sooner: soon enough to look again, rarely enough not to spin. */
-
   /** A caller's long-polls past its cap are often refused together: they come back spread. */
   private static final SpreadRetryAfter LONG_POLL_RETRY = new SpreadRetryAfter(5, 15);
 

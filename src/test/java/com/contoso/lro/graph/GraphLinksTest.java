@@ -1,10 +1,8 @@
 package com.contoso.lro.graph;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
+import com.contoso.lro.BareRouter;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
-import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,26 +22,19 @@ class GraphLinksTest {
   private static final GraphLinks CALLED = new GraphLinks(Optional.empty(), "/beta");
   private static final GraphLinks PUBLIC = new GraphLinks(Optional.of("https://graph.contoso.test"), "/beta");
 
-  private static Vertx vertx;
-  private static HttpServer server;
-  private static WebClient client;
+  private static BareRouter router;
   /** What the route answers: the link that the test's function makes of the request. */
   private static volatile BiFunction<GraphLinks, RoutingContext, String> link;
   private static volatile GraphLinks links;
 
   @BeforeAll
   static void serve() {
-    vertx = Vertx.vertx();
-    Router router = Router.router(vertx);
-    router.route().handler(ctx -> ctx.response().end(link.apply(links, ctx)));
-    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    client = WebClient.create(vertx);
+    router = new BareRouter((vertx, routes) -> routes.route().handler(ctx -> ctx.response().end(link.apply(links, ctx))));
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    await(vertx.close());
+    router.close();
   }
 
   @Test
@@ -112,10 +102,10 @@ class GraphLinksTest {
   private static String linkOf(GraphLinks graphLinks, BiFunction<GraphLinks, RoutingContext, String> making, String pathAndQuery) {
     links = graphLinks;
     link = making;
-    return await(client.get(server.actualPort(), "127.0.0.1", pathAndQuery).send()).bodyAsString();
+    return router.send(HttpMethod.GET, pathAndQuery).bodyAsString();
   }
 
   private static String origin() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return router.origin();
   }
 }

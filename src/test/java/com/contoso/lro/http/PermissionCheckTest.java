@@ -1,5 +1,6 @@
 package com.contoso.lro.http;
 
+import com.contoso.lro.BareRouter;
 import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.graph.Owner;
@@ -7,13 +8,9 @@ import com.contoso.lro.auth.Caller;
 import com.contoso.lro.http.PermissionMatrixTest.Call;
 import com.contoso.lro.http.PermissionMatrixTest.Grant;
 import com.contoso.lro.http.PermissionMatrixTest.Target;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.openapi.contract.OpenAPIContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,43 +35,38 @@ class PermissionCheckTest {
   private static final String OTHER_OID = "0f0e9a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
   private static final String ITEM = "op-1";
 
-  private static Vertx vertx;
-  private static HttpServer server;
-  private static WebClient client;
+  private static BareRouter router;
   /** The caller of the next request. */
   private static volatile Caller caller;
 
   @BeforeAll
   static void serve() {
-    vertx = Vertx.vertx();
-    OpenAPIContract contract = await(ContractLoader.load(vertx));
-    PermissionCheck check = new PermissionCheck(contract);
-    Router router = Router.router(vertx);
-    router.route()
-      .handler(ctx -> {
-        ctx.put("caller", caller);
-        ctx.next();
-      })
-      .handler(ctx -> {
-        // As OperationChecks does on each operation's route: the contract's operation decides.
-        if (check.passes(ctx, contract.findOperation(ctx.normalizedPath(), ctx.request().method()))) {
+    router = new BareRouter((vertx, routes) -> {
+      OpenAPIContract contract = await(ContractLoader.load(vertx));
+      PermissionCheck check = new PermissionCheck(contract);
+      routes.route()
+        .handler(ctx -> {
+          ctx.put("caller", caller);
           ctx.next();
-        }
-      })
-      .handler(ctx -> ctx.response().end(Owner.of(ctx).id()))
-      .failureHandler(ctx -> {
-        ApiException refused = (ApiException) ctx.failure();
-        ctx.response().setStatusCode(refused.status())
-          .end(new JsonObject().put("code", refused.code()).put("message", refused.getMessage()).encode());
-      });
-    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    client = WebClient.create(vertx);
+        })
+        .handler(ctx -> {
+          // As OperationChecks does on each operation's route: the contract's operation decides.
+          if (check.passes(ctx, contract.findOperation(ctx.normalizedPath(), ctx.request().method()))) {
+            ctx.next();
+          }
+        })
+        .handler(ctx -> ctx.response().end(Owner.of(ctx).id()))
+        .failureHandler(ctx -> {
+          ApiException refused = (ApiException) ctx.failure();
+          ctx.response().setStatusCode(refused.status())
+            .end(new JsonObject().put("code", refused.code()).put("message", refused.getMessage()).encode());
+        });
+    });
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    await(vertx.close());
+    router.close();
   }
 
   @ParameterizedTest(name = "{0} {2} on {1} → {3}")
@@ -151,6 +143,6 @@ class PermissionCheckTest {
   }
 
   private static HttpResponse<Buffer> send(Call call, String path) {
-    return await(client.request(call.method, server.actualPort(), "127.0.0.1", path).send());
+    return router.send(call.method, path);
   }
 }
