@@ -83,7 +83,7 @@ public final class OperationsHandler implements OperationsApi {
     }
     // A page and its count run at once: two statements.
     withShare(ctx, request.count() ? 2 : 1, () -> service.list(owner, request))
-      .map(page -> collection(ctx, owner, page, select))
+      .compose(page -> collection(ctx, owner, page, select))
       .onSuccess(json -> {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON);
         bodies.end(ctx, Caller.of(ctx).oid(), json);
@@ -241,15 +241,33 @@ public final class OperationsHandler implements OperationsApi {
     return new JsonObject().put("@odata.context", context).mergeIn(item(operation, select)).toBuffer();
   }
 
-  private Buffer collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
-    List<?> items = select.isEmpty()
-      ? page.items().stream().map(OperationsHandler::model).toList()
-      : page.items().stream().map(operation -> item(operation, select).getMap()).toList();
-    return operationJson.collection(links.operationsContext(ctx, owner.id()), page.count().orElse(null), items,
-      page.nextPageToken().map(token -> links.nextPage(ctx, owner.id(), token)).orElse(null));
+  /**
+   * The page as JSON. One that carries {@link #LARGE_PAGE_CHARACTERS} of text or more (up to 999 items
+   * of 4,096-character values) is encoded on a worker thread: on the event loop it held up every other
+   * request of that loop's connections while it was written (bench/README.md#the-hostile-phase).
+   */
+  private Future<Buffer> collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
+    String context = links.operationsContext(ctx, owner.id());
+    String nextLink = page.nextPageToken().map(token -> links.nextPage(ctx, owner.id(), token)).orElse(null);
+    Supplier<Buffer> encode = () -> {
+      List<?> items = select.isEmpty()
+        ? page.items().stream().map(OperationsHandler::model).toList()
+        : page.items().stream().map(operation -> item(operation, select).getMap()).toList();
+      return operationJson.collection(context, page.count().orElse(null), items, nextLink);
+    };
+    long text = page.items().stream().mapToLong(OperationsHandler::textLength).sum();
+    return text < LARGE_PAGE_CHARACTERS ? Future.succeededFuture(encode.get())
+      : ctx.vertx().executeBlocking(encode::get, false);
   }
 
-  /** The entity through the generated model, cut to $select (id always stays), as Graph does. */
+  /** A page's text, from which on it is encoded off the event loop. */
+  static final int LARGE_PAGE_CHARACTERS = 256 * 1024;
+
+  private static long textLength(Operation operation) {
+    return (operation.statusDetail() == null ? 0 : operation.statusDetail().length())
+      + (operation.resourceLocation() == null ? 0 : operation.resourceLocation().length());
+  }
+
   private static JsonObject item(Operation operation, List<String> select) {
     JsonObject json = JsonObject.mapFrom(model(operation));
     json.remove("@odata.context");

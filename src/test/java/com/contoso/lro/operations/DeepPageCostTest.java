@@ -101,6 +101,44 @@ class DeepPageCostTest extends ServiceTest {
       .isGreaterThan(4 * deep.buffers());
   }
 
+  @Test
+  void an_order_by_a_long_text_reads_only_its_pages_rows_first_page_or_deep_by_the_first_64_characters_then_id() {
+    Token user = service.tokens.user();
+    String token = user.sign();
+    int rows = 2_000;
+    // 4,096 characters each (the contract's maximum), which PostgreSQL keeps out of line: a sort by the
+    // whole value read every row's, again at each comparison. Rows in fours share their first 64.
+    await(service.database.pool().preparedQuery("""
+        INSERT INTO operations (owner_id, id, created_date_time, last_action_date_time, status, status_detail)
+        SELECT $1, 'op-' || lpad(n::text, 5, '0'), t, t, 'running',
+               left(repeat(md5((n / 4)::text), 2) || repeat(md5(n::text), 128), 4096)
+        FROM generate_series(1, $2) AS n, LATERAL (SELECT timestamptz '2026-01-01T00:00:00Z' + n * interval '1 second') AS at(t)
+        """)
+      .execute(Tuple.of(user.oid(), rows)));
+    await(service.database.pool().query("VACUUM ANALYZE operations").execute());
+    List<String> expected = await(service.database.pool().preparedQuery(
+        "SELECT id, status_detail FROM operations WHERE owner_id = $1").execute(Tuple.of(user.oid())))
+      .stream()
+      .sorted(java.util.Comparator.comparing((io.vertx.sqlclient.Row row) -> row.getString(1).substring(0, 64))
+        .thenComparing(row -> row.getString(0)).reversed())
+      .map(row -> row.getString(0)).toList();
+
+    Cost first = cost(token, ME + "?$orderby=statusDetail%20desc&$top=" + TOP);
+    assertThat(ids(first.page())).containsExactlyElementsOf(expected.subList(0, TOP));
+    String next = first.page().getString("@odata.nextLink");
+    for (int page = 2; page < 10; page++) {
+      JsonObject shown = ok(get(token, relative(next)));
+      assertThat(ids(shown)).as("page %d", page)
+        .containsExactlyElementsOf(expected.subList((page - 1) * TOP, page * TOP));
+      next = shown.getString("@odata.nextLink");
+    }
+    Cost deep = cost(token, relative(next));
+    assertThat(ids(deep.page())).as("page 10").containsExactlyElementsOf(expected.subList(9 * TOP, 10 * TOP));
+
+    assertThat(first.rowsScanned()).as("rows the first page's scan read: %s", first.plan()).isBetween((long) TOP, 2L * TOP);
+    assertThat(deep.rowsScanned()).as("rows page 10's scan read: %s", deep.plan()).isBetween((long) TOP, 2L * TOP);
+  }
+
   /** One request's page, and what its statement read: buffers in all, and the rows its scan gave. */
   private record Cost(JsonObject page, JsonObject plan, long buffers, long rowsScanned) {
   }

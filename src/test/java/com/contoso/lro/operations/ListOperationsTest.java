@@ -296,6 +296,21 @@ class ListOperationsTest extends ServiceTest {
   }
 
   @Test
+  void long_texts_that_share_their_first_64_characters_sort_by_the_next_key_not_by_the_rest() {
+    Token user = service.tokens.user();
+    String token = user.sign();
+    String shared = "x".repeat(64);
+    created(token, new JsonObject().put("id", "op-1").put("status", "running").put("statusDetail", shared + "z"));
+    created(token, new JsonObject().put("id", "op-2").put("status", "running").put("statusDetail", shared + "b"));
+    created(token, new JsonObject().put("id", "op-3").put("status", "running").put("statusDetail", "x".repeat(63) + "a"));
+
+    assertThat(ids(ok(list(token, "$orderby", "statusDetail")))).containsExactly("op-3", "op-1", "op-2");
+    assertThat(ids(ok(list(token, "$orderby", "statusDetail desc")))).containsExactly("op-2", "op-1", "op-3");
+    assertThat(ids(pages(token, ME + query("$orderby", "statusDetail,id desc", "$top", "1"))))
+      .containsExactly("op-3", "op-2", "op-1");
+  }
+
+  @Test
   void on_statusDetail_nulls_come_first_ascending_and_last_descending_across_pages() {
     Token user = service.tokens.user();
     insert(user.oid(), List.of(
@@ -740,14 +755,20 @@ class ListOperationsTest extends ServiceTest {
         case "createdDateTime" -> Comparator.comparing(row -> row.created().toInstant());
         case "lastActionDateTime" -> Comparator.comparing(row -> row.lastAction().toInstant());
         case "status" -> Comparator.comparing(row -> STATUSES.indexOf(row.status()));
-        case "statusDetail" -> Comparator.comparing(Stored::statusDetail, Comparator.nullsFirst(Comparator.naturalOrder()));
+        case "statusDetail" -> Comparator.comparing(row -> first64(row.statusDetail()), Comparator.nullsFirst(Comparator.naturalOrder()));
         case "resourceLocation" ->
-          Comparator.comparing(Stored::resourceLocation, Comparator.nullsFirst(Comparator.naturalOrder()));
+          Comparator.comparing(row -> first64(row.resourceLocation()), Comparator.nullsFirst(Comparator.naturalOrder()));
         default -> throw new IllegalArgumentException(words[0]);
       };
       order = order.thenComparing(words.length > 1 && words[1].equals("desc") ? key.reversed() : key);
     }
     return order;
+  }
+
+  /** A long text places a row by its first 64 characters (code points); ties go to the next key. */
+  private static String first64(String value) {
+    return value == null || value.codePointCount(0, value.length()) <= 64 ? value
+      : value.substring(0, value.offsetByCodePoints(0, 64));
   }
 
   /** Every row exactly once, each no earlier in the order than the one before it. */

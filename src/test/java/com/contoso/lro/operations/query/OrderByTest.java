@@ -41,12 +41,26 @@ class OrderByTest {
   }
 
   @Test
-  void a_property_that_may_be_null_sorts_as_has_a_value_then_the_value_by_code_point() {
+  void a_long_text_sorts_by_its_first_64_characters_by_code_point_nulls_first_then_by_id() {
     List<SortTerm> terms = OrderBy.parse(List.of("statusDetail desc"));
 
-    assertThat(sql(terms)).containsExactly("(status_detail IS NOT NULL) DESC",
-      "coalesce(status_detail, '') COLLATE \"C\" DESC", "id DESC");
-    assertThat(terms).extracting(SortTerm::longText).containsExactly(false, true, false);
+    assertThat(sql(terms)).containsExactly(
+      "(CASE WHEN status_detail IS NULL THEN '' ELSE '~' || substr(status_detail, 1, 64) END) COLLATE \"C\" DESC",
+      "id DESC");
+    assertThat(terms).extracting(SortTerm::longText).containsExactly(true, false);
+  }
+
+  @Test
+  void a_long_texts_key_is_what_the_sql_computes_null_first_then_64_code_points() {
+    String astral = "\uD83D\uDE00"; // one code point, two Java chars: PostgreSQL counts it once
+    assertThat(SortTerm.orderKey(null)).isEmpty();
+    assertThat(SortTerm.orderKey("")).isEqualTo("~");
+    assertThat(SortTerm.orderKey("Done")).isEqualTo("~Done");
+    assertThat(SortTerm.orderKey(astral.repeat(100))).isEqualTo("~" + astral.repeat(64));
+    assertThat(SortTerm.orderKey("a".repeat(64) + "b")).isEqualTo("~" + "a".repeat(64));
+    // null before the empty string before any value, by code point
+    assertThat(SortTerm.orderKey(null).compareTo(SortTerm.orderKey(""))).isNegative();
+    assertThat(SortTerm.orderKey("").compareTo(SortTerm.orderKey("\u0001"))).isNegative();
   }
 
   @Test
@@ -73,7 +87,7 @@ class OrderByTest {
   @Test
   void the_description_that_binds_a_page_token_names_each_term_without_the_collation() {
     assertThat(OrderBy.describe(OrderBy.parse(List.of("resourceLocation asc"))))
-      .isEqualTo("(resource_location IS NOT NULL) asc,coalesce(resource_location, '') asc,id asc,");
+      .isEqualTo("(CASE WHEN resource_location IS NULL THEN '' ELSE '~' || substr(resource_location, 1, 64) END) asc,id asc,");
     assertThat(OrderBy.describe(OrderBy.parse(List.of()))).isEqualTo("created_date_time desc,id desc,");
   }
 
