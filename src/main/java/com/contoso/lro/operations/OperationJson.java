@@ -14,6 +14,7 @@ import io.vertx.core.json.jackson.DatabindCodec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,9 +62,20 @@ final class OperationJson {
     return write(entityWriter, new Entity(context, item), BYTES_PER_ITEM);
   }
 
-  /** {@code count} and {@code nextLink} may be null: they are then left out. */
-  Buffer collection(String context, Long count, List<?> items, String nextLink) {
-    return write(collectionWriter, new Collection(context, count, items, nextLink), BYTES_PER_ITEM * (items.size() + 1));
+  /**
+   * A page as slices of at most {@link SlicedBodies#SLICE_BYTES}, in order. A page of 999 items of
+   * 4,096-character values is 4.4 MB: as one array it was a humongous object to G1 in the service's
+   * 128 MB heap, and a few at a time drove it to a full collection (bench/README.md#the-hostile-phase).
+   * {@code count} and {@code nextLink} may be null: they are then left out.
+   */
+  List<Buffer> collection(String context, Long count, List<?> items, String nextLink) {
+    Slicing slices = new Slicing(Math.min(SlicedBodies.SLICE_BYTES, BYTES_PER_ITEM * (items.size() + 1)));
+    try {
+      collectionWriter.writeValue(slices, new Collection(context, count, items, nextLink));
+      return slices.written;
+    } catch (IOException e) {
+      throw new EncodeException("Failed to encode operations: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -77,6 +89,43 @@ final class OperationJson {
       return buffer;
     } catch (IOException e) {
       throw new EncodeException("Failed to encode operations: " + e.getMessage(), e);
+    }
+  }
+
+  /** Jackson's output into buffers of at most SLICE_BYTES each. */
+  private static final class Slicing extends OutputStream {
+
+    private final List<Buffer> written = new ArrayList<>();
+    private Buffer current;
+
+    Slicing(int firstCapacity) {
+      current = Buffer.buffer(firstCapacity);
+      written.add(current);
+    }
+
+    @Override
+    public void write(int b) {
+      room().appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      int from = offset;
+      int end = offset + length;
+      while (from < end) {
+        Buffer into = room();
+        int part = Math.min(end - from, SlicedBodies.SLICE_BYTES - into.length());
+        into.appendBytes(bytes, from, part);
+        from += part;
+      }
+    }
+
+    private Buffer room() {
+      if (current.length() == SlicedBodies.SLICE_BYTES) {
+        current = Buffer.buffer(SlicedBodies.SLICE_BYTES);
+        written.add(current);
+      }
+      return current;
     }
   }
 

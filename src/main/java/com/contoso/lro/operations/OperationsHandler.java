@@ -246,10 +246,10 @@ public final class OperationsHandler implements OperationsApi {
    * of 4,096-character values) is encoded on a worker thread: on the event loop it held up every other
    * request of that loop's connections while it was written (bench/README.md#the-hostile-phase).
    */
-  private Future<Buffer> collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
+  private Future<List<Buffer>> collection(RoutingContext ctx, Owner owner, Page page, List<String> select) {
     String context = links.operationsContext(ctx, owner.id());
     String nextLink = page.nextPageToken().map(token -> links.nextPage(ctx, owner.id(), token)).orElse(null);
-    Supplier<Buffer> encode = () -> {
+    Supplier<List<Buffer>> encode = () -> {
       List<?> items = select.isEmpty()
         ? page.items().stream().map(OperationsHandler::model).toList()
         : page.items().stream().map(operation -> item(operation, select).getMap()).toList();

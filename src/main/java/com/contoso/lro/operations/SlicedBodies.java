@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
+
 /**
  * Sends a large body as fast as its client reads it, not faster: a slice at a time, pausing while
  * the connection's write queue is full. Handed to Netty whole, a large page was copied at once into
@@ -15,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
  * rendered body on the heap, which is why a caller may have only {@link #LARGE_PER_CALLER} large
  * bodies being sent at once on an instance.
  */
+
 public final class SlicedBodies {
 
   /** What is handed to the connection at a time; a body no larger goes in one write. */
@@ -32,14 +35,15 @@ public final class SlicedBodies {
     this.large = large;
   }
 
-  /** Ends the response with {@code body}, a slice at a time when it is larger than one. */
-  void end(RoutingContext ctx, String caller, Buffer body) {
+  /** Ends the response with {@code body}, slices of at most {@link #SLICE_BYTES} in order, one at a time. */
+  void end(RoutingContext ctx, String caller, List<Buffer> body) {
     HttpServerResponse response = ctx.response();
-    if (body.length() <= SLICE_BYTES) {
-      response.end(body);
+    if (body.size() == 1) {
+      response.end(body.get(0));
       return;
     }
-    if (body.length() > LARGE_BYTES) {
+    long length = body.stream().mapToLong(Buffer::length).sum();
+    if (length > LARGE_BYTES) {
       PerCallerLimit.Held place = large.take(caller);
       if (place == null) {
         ctx.fail(ApiException.tooManyRequests(RETRY_SECONDS, "Too many requests: this caller is being sent "
@@ -50,20 +54,18 @@ public final class SlicedBodies {
       // Called once, when the response ends or its connection closes.
       ctx.addEndHandler(ended -> place.release());
     }
-    response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+    response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
     writeFrom(response, body, 0);
   }
 
-  private static void writeFrom(HttpServerResponse response, Buffer body, int from) {
+  private static void writeFrom(HttpServerResponse response, List<Buffer> body, int from) {
     int at = from;
     while (!response.closed()) {
-      int to = Math.min(body.length(), at + SLICE_BYTES);
-      if (to == body.length()) {
-        response.end(body.slice(at, to));
+      if (at == body.size() - 1) {
+        response.end(body.get(at));
         return;
       }
-      response.write(body.slice(at, to));
-      at = to;
+      response.write(body.get(at++));
       if (response.writeQueueFull()) {
         int next = at;
         response.drainHandler(drained -> writeFrom(response, body, next));
