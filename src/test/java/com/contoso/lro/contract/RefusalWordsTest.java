@@ -175,6 +175,15 @@ class RefusalWordsTest extends ServiceTest {
   }
 
   @Test
+  void a_resource_location_longer_than_its_limit_is_refused_for_its_length_not_answered_500() {
+    HttpResponse<Buffer> response = send(create("{\"resourceLocation\": \"https://a" + "x".repeat(2100) + "\"}", null, null));
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("message"))
+      .isEqualTo("Property 'resourceLocation' is invalid: String is too long (2109 > 2048).");
+  }
+
+  @Test
   void values_that_pass_are_not_refused() {
     for (String query : new String[] {"$top=1.0", "$select=", "$count=true", "$select=id,status", "$orderby=status%20desc,id"}) {
       HttpResponse<Buffer> response = send(new Refusal(HttpMethod.GET, OPERATIONS + "?" + query, null, null, null, null));
