@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Validation's CPU time per request, on one thread: a read, a list with six query options, a create,
  * and a refused list and create (their error worded as the error handler words it). Not a test; run
- * by hand (bench/README.md#request-validation), on a quiet machine.
+ * by hand (bench/README.md#request-validation says how).
  */
 final class RequestValidationBench {
 
