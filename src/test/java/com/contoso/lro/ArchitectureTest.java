@@ -77,8 +77,9 @@ class ArchitectureTest {
     .should().beFreeOfCycles();
 
   /**
-   * vertx-openapi's internals, its request validation and the second JSON-schema engine are the
-   * library workarounds: they live in contract/ and nowhere else.
+   * vertx-openapi's internals and its validation package (the transformers, the validated request),
+   * vertx-json-schema, and networknt's engine that validates requests: the library workarounds live in
+   * contract/ and nowhere else.
    */
   @ArchTest
   static final ArchRule library_workarounds_stay_in_contract = noClasses().that().resideOutsideOfPackage(ROOT + ".contract..")

@@ -1,7 +1,6 @@
 package com.contoso.lro.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.InputFormat;
@@ -14,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
-import io.vertx.json.schema.common.dsl.SchemaType;
 
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -25,10 +23,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The contract's request body schemas and string parameter schemas, each compiled once by
- * networknt's json-schema-validator, with {@code format} asserted. vertx-openapi's check interprets a
- * schema anew for every value (bench/README.md#request-validation), so these answer whether a value passes; vertx-openapi's check runs
- * only on a value refused here, for the words of its error ({@link RequestValidation}).
+ * The contract's request body schemas and parameter schemas, each compiled once by networknt's
+ * json-schema-validator, with {@code format} asserted: the one schema engine on the request path
+ * (bench/README.md#request-validation says why this one). A value's errors are networknt's;
+ * {@link ContractViolations} words them.
  */
 final class RequestSchemas {
 
@@ -38,7 +36,7 @@ final class RequestSchemas {
   private static final String CONTRACT_URI = ContractLoader.CONTRACT_BASE_URI + "/";
 
   private final Map<Operation, Schema> bodies = new IdentityHashMap<>();
-  private final Map<Parameter, Schema> strings = new IdentityHashMap<>();
+  private final Map<Parameter, Schema> parameters = new IdentityHashMap<>();
 
   RequestSchemas(OpenAPIContract contract) {
     // vertx-openapi's resolved schemas keep their references, as absolute URIs into the contract.
@@ -52,7 +50,7 @@ final class RequestSchemas {
     SchemaRegistry registry = SchemaRegistry.withDialect(dialect, builder -> builder
       .schemas(Map.of(CONTRACT_URI, components.encode()))
       .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
-    // 48 string parameters share 8 schemas (an id, a header's length, ...): each is compiled once.
+    // The parameters share a few schemas (an id, a header's length, ...): each is compiled once.
     Map<String, Schema> compiled = new HashMap<>();
     Function<JsonObject, Schema> compile = schema -> compiled.computeIfAbsent(schema.encode(), text -> {
       Schema made = registry.getSchema(text, InputFormat.JSON);
@@ -64,20 +62,19 @@ final class RequestSchemas {
         bodies.put(operation, compile.apply(bodySchema(contract, operation)));
       }
       for (Parameter parameter : operation.getParameters()) {
-        if (parameter.getSchemaType() == SchemaType.STRING) {
-          strings.put(parameter, compile.apply(parameter.getOpenAPIModel().getJsonObject("schema")));
-        }
+        parameters.put(parameter, compile.apply(parameter.getOpenAPIModel().getJsonObject("schema")));
       }
     }
   }
 
   /**
-   * Whether a string parameter's value, as the client sent it, passes the parameter's schema.
+   * A parameter's value against the parameter's schema: its errors, none when it passes.
    *
-   * @param parameter one of the contract's, whose schema is of type string
+   * @param parameter one of the contract's
+   * @param value the value as JSON: a string as the client sent it, another type as its style reads it
    */
-  boolean passes(Parameter parameter, String value) {
-    return strings.get(parameter).validate(TextNode.valueOf(value)).isEmpty();
+  List<Error> check(Parameter parameter, JsonNode value) {
+    return parameters.get(parameter).validate(value);
   }
 
   /** One body's check: the body as a JSON tree when it passed, else the schema's errors (none when there is no body). */

@@ -1,54 +1,68 @@
 package com.contoso.lro.contract;
 
+import com.contoso.lro.graph.ApiException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.networknt.schema.Error;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.json.schema.JsonSchemaValidationException;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
 import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
-import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.LabelTransformer;
+import io.vertx.openapi.validation.transformer.MatrixTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
 
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Validates each request against its operation in the contract, on the event loop, and hands the
- * validated values on as vertx-web-openapi-router's own validation does. That validation runs
- * through an ordered {@code executeBlocking}: two thread hops per request, and one event loop's
- * requests validated one after another on a worker. Bodies and string parameters pass by schemas
- * compiled once ({@link RequestSchemas}); the other checks, and the words of every error, are
- * vertx-openapi's own, against the validators {@link CompiledSchemas} made once; none of them
- * blocks. A string parameter's value is checked as the client sent it: vertx-openapi would first
- * read it as JSON (an id "123" would become a number, a quote in a $filter would not parse).
+ * validated values on as vertx-web-openapi-router's own validation does (that one runs on a worker
+ * thread). Every parameter and body is checked by its schema compiled once by networknt
+ * ({@link RequestSchemas}), and a refusal is worded from networknt's errors ({@link ContractViolations}).
+ * A string parameter is checked as the client sent it; another is first read into JSON by
+ * vertx-openapi's transformer for its style ($top=5 a number, $select=id,status an array), which
+ * would also read a string as JSON (an id "123" would become a number, a quote in a $filter would not
+ * parse).
  */
 public final class RequestValidation {
 
-  private final RequestValidatorImpl checks;
-  private final SchemaRepository schemas;
-  private final RequestSchemas compiled;
+  private static final Map<Style, ParameterTransformer> TRANSFORMERS = new EnumMap<>(Map.of(
+    Style.SIMPLE, new SimpleTransformer(), Style.LABEL, new LabelTransformer(),
+    Style.MATRIX, new MatrixTransformer(), Style.FORM, new FormTransformer()));
 
-  public RequestValidation(Vertx vertx, OpenAPIContract contract) {
-    this.checks = new RequestValidatorImpl(vertx, contract);
-    this.schemas = contract.getSchemaRepository();
-    this.compiled = new RequestSchemas(contract);
+  private final RequestSchemas schemas;
+
+  public RequestValidation(OpenAPIContract contract) {
+    this.schemas = new RequestSchemas(contract);
   }
 
   /** The handler that validates the requests of one operation. */
   public Handler<RoutingContext> of(Operation operation) {
     return ctx -> {
-      ValidatedRequestImpl validated;
+      ValidatedRequest validated;
       try {
-        validated = validate(ctx, operation);
+        validated = validate(operation, parameter -> VerbatimParameters.value(ctx, parameter), ctx.body().buffer());
+      } catch (ValidatorException unreadable) {
+        // A value that does not decode for its style, or a required one missing: the library's words.
+        ctx.fail(ApiException.badRequest(unreadable.getMessage()));
+        return;
       } catch (RuntimeException invalid) {
         ctx.fail(invalid);
         return;
@@ -58,13 +72,21 @@ public final class RequestValidation {
     };
   }
 
-  private ValidatedRequestImpl validate(RoutingContext ctx, Operation operation) {
+  /**
+   * One request's parameters and body, validated.
+   *
+   * @param values each parameter's value as Vert.x decoded it, or null when the request has none
+   * @param body the body as received, or null
+   * @throws ApiException a 400 that names what is refused and why
+   * @throws ValidatorException a value that does not decode for its style, or a required one missing
+   */
+  ValidatedRequest validate(Operation operation, Function<Parameter, String> values, Buffer body) {
     Map<String, RequestParameter> cookies = new HashMap<>();
     Map<String, RequestParameter> headers = new HashMap<>();
     Map<String, RequestParameter> path = new HashMap<>();
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter parameter : operation.getParameters()) {
-      RequestParameter checked = validate(parameter, VerbatimParameters.value(ctx, parameter));
+      RequestParameter checked = validate(parameter, values.apply(parameter));
       switch (parameter.getIn()) {
         case COOKIE -> cookies.put(parameter.getName(), checked);
         case HEADER -> headers.put(parameter.getName(), checked);
@@ -72,58 +94,49 @@ public final class RequestValidation {
         case QUERY -> query.put(parameter.getName(), checked);
       }
     }
-    return new ValidatedRequestImpl(cookies, headers, path, query, body(ctx, operation));
+    return new ValidatedRequestImpl(cookies, headers, path, query, body(operation, body));
   }
 
-  /**
-   * The body as a JSON tree, once {@link RequestJson} has read it within its bounds and
-   * {@link RequestSchemas} has passed it. A body refused there goes through vertx-openapi's check
-   * for the words of its error, unless networknt's are better (a format, a pattern). Where the two
-   * disagree, which they do on formats (vertx-openapi takes a date-time without an offset), the
-   * refusal stands.
-   */
-  private RequestParameter body(RoutingContext ctx, Operation operation) {
+  /** The body as a JSON tree, once {@link RequestJson} has read it within its bounds and its schema has passed it. */
+  private RequestParameter body(Operation operation, Buffer body) {
     if (operation.getRequestBody() == null) {
       return new RequestParameterImpl(null);
     }
-    RequestSchemas.Checked checked = compiled.check(operation, RequestJson.read(ctx.body().buffer()));
-    if (checked.passed() != null) {
-      return new RequestParameterImpl(checked.passed());
+    JsonNode tree = RequestJson.read(body);
+    if (tree == null) {
+      if (operation.getRequestBody().isRequired()) {
+        throw ApiException.badRequest("The related request does not contain the required body.");
+      }
+      return new RequestParameterImpl(null);
     }
-    if (ContractViolations.wordsBetterThanVertx(checked.errors())) {
-      throw ContractViolations.fromErrors(checked.errors());
+    RequestSchemas.Checked checked = schemas.check(operation, tree);
+    if (checked.passed() == null) {
+      throw ContractViolations.ofBody(checked.errors());
     }
-    RequestParameter allowed = checks.validateBody(operation.getRequestBody(), VerbatimParameters.body(ctx));
-    if (checked.errors().isEmpty()) {
-      return allowed; // no body, where the contract lets an operation go without one
-    }
-    throw ContractViolations.fromErrors(checked.errors());
+    return new RequestParameterImpl(checked.passed());
   }
 
-  /**
-   * vertx-openapi's validateParameter, but a string is checked as it is rather than read as JSON
-   * first, and by its compiled schema ({@link RequestSchemas}); vertx-openapi's check of a refused
-   * one gives the error's words.
-   */
   private RequestParameter validate(Parameter parameter, String value) {
-    if (parameter.getSchemaType() != SchemaType.STRING) {
-      return checks.validateParameter(parameter, new RequestParameterImpl(value));
-    }
     if (value == null) {
       if (parameter.isRequired()) {
         throw ValidatorException.createMissingRequiredParameter(parameter);
       }
       return new RequestParameterImpl(null);
     }
-    if (compiled.passes(parameter, value)) {
-      return new RequestParameterImpl(value);
+    Object read = parameter.getSchemaType() == SchemaType.STRING ? value : transformer(parameter).transform(parameter, value);
+    List<Error> errors = schemas.check(parameter, read instanceof String text ? TextNode.valueOf(text)
+      : DatabindCodec.mapper().valueToTree(read));
+    if (!errors.isEmpty()) {
+      throw ContractViolations.ofParameter(parameter, errors);
     }
-    OutputUnit result = schemas.validator(parameter.getSchema()).validate(value);
-    try {
-      result.checkValidity();
-    } catch (JsonSchemaValidationException invalid) {
-      throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, invalid);
+    return new RequestParameterImpl(read);
+  }
+
+  private static ParameterTransformer transformer(Parameter parameter) {
+    ParameterTransformer transformer = TRANSFORMERS.get(parameter.getStyle());
+    if (transformer == null) {
+      throw ValidatorException.createUnsupportedValueFormat(parameter);
     }
-    return new RequestParameterImpl(value);
+    return transformer;
   }
 }

@@ -1,14 +1,9 @@
 package com.contoso.lro.contract;
 
 import io.vertx.ext.web.RoutingContext;
-
 import io.vertx.openapi.contract.Parameter;
-import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.ValidatableRequest;
-import io.vertx.openapi.validation.impl.RequestParameterImpl;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a request's parameters for validation so that each stays what the client sent. vertx-openapi
@@ -19,12 +14,6 @@ import java.util.Map;
 final class VerbatimParameters {
 
   private VerbatimParameters() {
-  }
-
-  /** The request's body and media type, as vertx-openapi's check of a body reads them. */
-  static ValidatableRequest body(RoutingContext ctx) {
-    return new Request(Map.of(), Map.of(), Map.of(), Map.of(), new RequestParameterImpl(ctx.body().buffer()),
-      ctx.request().getHeader("Content-Type"));
   }
 
   /** The value as Vert.x decoded it, or null; a repeated query option or header is joined into one list. */
@@ -43,10 +32,5 @@ final class VerbatimParameters {
         yield values.isEmpty() ? null : String.join(",", values);
       }
     };
-  }
-
-  private record Request(Map<String, RequestParameter> getCookies, Map<String, RequestParameter> getHeaders,
-                         Map<String, RequestParameter> getPathParameters, Map<String, RequestParameter> getQuery,
-                         RequestParameter getBody, String getContentType) implements ValidatableRequest {
   }
 }

@@ -1,9 +1,6 @@
 package com.contoso.lro.http;
 
-import com.contoso.lro.contract.CompiledSchemas;
-import com.contoso.lro.contract.RequestValidation;
 import com.contoso.lro.auth.TokenVerifier;
-import com.contoso.lro.contract.CompiledSchemas;
 import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.contract.RequestValidation;
 import com.contoso.lro.contract.api.OperationsApi;
@@ -36,8 +33,7 @@ public final class ApiRouter {
   /** @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed */
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, UserThrottle throttle,
                               OperationsApi operations, Handler<RoutingContext> databaseGate) {
-    OpenAPIContract compiled = CompiledSchemas.of(contract);
-    RouterBuilder builder = RouterBuilder.create(vertx, compiled)
+    RouterBuilder builder = RouterBuilder.create(vertx, contract)
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
       .rootHandler(new ThrottleCheck(throttle));
@@ -46,7 +42,7 @@ public final class ApiRouter {
     // Each operation's own checks are attached to its route, made once from the operation;
     // RequestValidation validates on the event loop, in place of the builder's worker-thread validation.
     OperationChecks checks = new OperationChecks(contract);
-    RequestValidation validation = new RequestValidation(vertx, compiled);
+    RequestValidation validation = new RequestValidation(contract);
     builder.getRoutes().forEach(route -> route.setDoSecurity(false).setDoValidation(false)
       .addHandler(checks.of(route.getOperation()))
       .addHandler(databaseGate)

@@ -1,5 +1,9 @@
 package com.contoso.lro.contract;
 
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
@@ -14,12 +18,13 @@ import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every request body, and every string parameter's value, is checked against its schema from the
- * contract, compiled once.
+ * Every request body, and every parameter's value, is checked against its schema from the contract,
+ * compiled once.
  */
 @ExtendWith(VertxExtension.class)
 class RequestSchemasTest {
 
+  private static OpenAPIContract contract;
   private static RequestSchemas schemas;
   private static Operation create;
   private static Operation update;
@@ -27,7 +32,7 @@ class RequestSchemasTest {
 
   @BeforeAll
   static void compileTheContractsSchemas(Vertx vertx) {
-    OpenAPIContract contract = await(ContractLoader.load(vertx));
+    contract = await(ContractLoader.load(vertx));
     schemas = new RequestSchemas(contract);
     create = contract.operation("createMyOperation");
     update = contract.operation("updateMyOperation");
@@ -92,25 +97,45 @@ class RequestSchemasTest {
     Parameter id = parameter(read, "longRunningOperationId"); // minLength 1, maxLength 128
     Parameter user = parameter(read, "userId"); // maxLength 256
 
-    assertThat(schemas.passes(id, "0f8fad5b-d9cb-469f-a165-70867728950e")).isTrue();
-    assertThat(schemas.passes(id, "x".repeat(128))).isTrue();
-    assertThat(schemas.passes(id, "x".repeat(129))).isFalse();
-    assertThat(schemas.passes(id, "")).isFalse();
-    assertThat(schemas.passes(user, "x".repeat(129))).isTrue();
+    assertThat(passes(id, "0f8fad5b-d9cb-469f-a165-70867728950e")).isTrue();
+    assertThat(passes(id, "x".repeat(128))).isTrue();
+    assertThat(passes(id, "x".repeat(129))).isFalse();
+    assertThat(passes(id, "")).isFalse();
+    assertThat(passes(user, "x".repeat(129))).isTrue();
   }
 
   @Test
   void a_string_parameters_length_counts_characters_not_utf16_units() {
     // 128 emoji: 256 UTF-16 units, within maxLength 128 as JSON Schema counts.
-    assertThat(schemas.passes(parameter(read, "longRunningOperationId"), "\uD83D\uDE00".repeat(128))).isTrue();
+    assertThat(passes(parameter(read, "longRunningOperationId"), "\uD83D\uDE00".repeat(128))).isTrue();
   }
 
   @Test
   void a_header_parameter_is_checked_by_its_own_schema() {
     Parameter prefer = parameter(read, "Prefer"); // maxLength 256
 
-    assertThat(schemas.passes(prefer, "wait=60")).isTrue();
-    assertThat(schemas.passes(prefer, "wait=" + "9".repeat(252))).isFalse();
+    assertThat(passes(prefer, "wait=60")).isTrue();
+    assertThat(passes(prefer, "wait=" + "9".repeat(252))).isFalse();
+  }
+
+  @Test
+  void a_parameter_of_another_type_is_checked_as_the_json_its_style_reads() {
+    Operation list = contract.operation("listMyOperations");
+
+    assertThat(schemas.check(parameter(list, "$top"), IntNode.valueOf(999))).isEmpty();
+    assertThat(schemas.check(parameter(list, "$top"), IntNode.valueOf(1000))).singleElement()
+      .satisfies(error -> assertThat(error.getKeyword()).isEqualTo("maximum"));
+    assertThat(schemas.check(parameter(list, "$top"), TextNode.valueOf("ten"))).singleElement()
+      .satisfies(error -> assertThat(error.getKeyword()).isEqualTo("type"));
+    assertThat(schemas.check(parameter(list, "$count"), BooleanNode.TRUE)).isEmpty();
+    assertThat(schemas.check(parameter(list, "$select"), JsonNodeFactory.instance.arrayNode().add("id").add("status")))
+      .isEmpty();
+    assertThat(schemas.check(parameter(list, "$select"), JsonNodeFactory.instance.arrayNode().add("id").add("color")))
+      .singleElement().satisfies(error -> assertThat(error.getKeyword()).isEqualTo("enum"));
+  }
+
+  private static boolean passes(Parameter parameter, String value) {
+    return schemas.check(parameter, TextNode.valueOf(value)).isEmpty();
   }
 
   private static Parameter parameter(Operation operation, String name) {
