@@ -18,8 +18,11 @@ import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Validates each request against its operation in the contract, on the event loop, and hands the
@@ -36,11 +39,17 @@ public final class RequestValidation {
   private final RequestValidatorImpl checks;
   private final SchemaRepository schemas;
   private final RequestSchemas compiled;
+  private final UnaryOperator<JsonNode> leniency;
 
-  public RequestValidation(Vertx vertx, OpenAPIContract contract) {
+  /**
+   * @param leniency what the contract's descriptions accept on input beside its schemas (a spelling
+   *                 read as an enum's member), applied to each body before its schema check
+   */
+  public RequestValidation(Vertx vertx, OpenAPIContract contract, UnaryOperator<JsonNode> leniency) {
     this.checks = new RequestValidatorImpl(vertx, contract);
     this.schemas = contract.getSchemaRepository();
     this.compiled = new RequestSchemas(contract);
+    this.leniency = leniency;
   }
 
   /** The handler that validates the requests of one operation. */
@@ -86,7 +95,8 @@ public final class RequestValidation {
     if (operation.getRequestBody() == null) {
       return new RequestParameterImpl(null);
     }
-    RequestSchemas.Checked checked = compiled.check(operation, RequestJson.read(ctx.body().buffer()));
+    JsonNode tree = RequestJson.read(ctx.body().buffer());
+    RequestSchemas.Checked checked = compiled.check(operation, tree == null ? null : leniency.apply(tree));
     if (checked.passed() != null) {
       return new RequestParameterImpl(checked.passed());
     }
