@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * Turns a request the contract refused into a Graph error that names the property and the reason.
  *
  * <p>vertx-openapi reports the <em>last</em> schema error, which for an object with
- * {@code additionalProperties: false} is a misleading "does not match additional properties schema"
+ * {@code unevaluatedProperties: false} is a misleading "does not match unevaluated properties schema"
  * about a property that is declared but has a bad value. The real cause is an earlier error in the
  * output unit, so this walks them all.
  */

@@ -33,9 +33,9 @@
  *   eclipse-vertx/vertx-json-schema#131 made it so on purpose (#134). Worked around by
  *   RequestSchemas (networknt, format asserted) and ContractViolations.fromErrors's words. Once the
  *   library asserts RFC 3339: networknt could go (see RequestSchemas for the other reasons it stays).</li>
- *   <li><b>additionalProperties: false worded misleadingly.</b> A declared property with a bad value
- *   is reported as "does not match additional properties schema" (the last error of the output
- *   unit). Upstream: none found. Worked around by {@link com.contoso.lro.contract.ContractViolations}
+ *   <li><b>unevaluatedProperties (or additionalProperties): false worded misleadingly.</b> A
+ *   declared property with a bad value is reported as "does not match unevaluated properties
+ *   schema" (the last error of the output unit). Upstream: none found. Worked around by {@link com.contoso.lro.contract.ContractViolations}
  *   .fromSchema, which walks every error. Once fixed: keep fromSchema's wording, drop its walk.</li>
  *   <li><b>A wrong Content-Type is a 400, and media types match by prefix.</b> The library refuses a
  *   media type the operation does not declare as any other invalid request (the router's 400), and
