@@ -24,6 +24,7 @@ import com.contoso.lro.operations.IdempotentCreates;
 import com.contoso.lro.operations.OperationService;
 import com.contoso.lro.operations.OperationStore;
 import com.contoso.lro.operations.OperationsHandler;
+import com.contoso.lro.operations.StatusSpellings;
 import com.contoso.lro.operations.query.PageTokens;
 import com.contoso.lro.throttle.CallerLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -97,7 +98,7 @@ public final class ApiVerticle extends VerticleBase {
         } else {
           ctx.fail(readiness.notReady());
         }
-      });
+      }, StatusSpellings::canonical);
     HealthRoutes.mount(router, vertx, database, readiness, () -> draining);
     MetricsRoutes.mount(router, registry, verifier, config.metricsRequireToken());
     docs.mount(router, links);

@@ -18,12 +18,17 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableResponse;
 
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks every response that a test receives against openapi.yaml, success or error, with
- * vertx-openapi's ResponseValidator: a response the contract does not describe fails the request,
- * and so the test that made it.
+ * vertx-openapi's ResponseValidator, and that every header it carries is declared for it (the
+ * validator checks only the declared ones): a response the contract does not describe fails the
+ * request, and so the test that made it.
  */
 public final class ContractConformance {
 
@@ -69,13 +74,38 @@ public final class ContractConformance {
     }
     String contentType = headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("Content-Type"))
       .map(Map.Entry::getValue).findFirst().orElse(null);
-    Future<?> validated = contentType != null && contentType.startsWith("text/plain")
+    String undeclared = undeclaredHeaders(operation, status, headers);
+    Future<?> validated = undeclared != null
+      ? Future.failedFuture(undeclared)
+      : contentType != null && contentType.startsWith("text/plain")
       ? validatePlainText(operation, status, body)
       : validate(operation, status, headers, body, contentType);
     return validated.<Void>mapEmpty().recover(failure -> Future.failedFuture(new AssertionError("The " + status
       + " answer to " + operation.getOperationId() + " does not match openapi.yaml: " + reason(failure)
       + "\nbody: " + (body == null ? "" : body.toString()))));
   }
+
+  /**
+   * Why the response carries a header that its description in the contract (the status's, else the
+   * operation's {@code default}) does not declare, or null when it carries none. HTTP's own framing
+   * is no response's to declare, and OpenAPI says to ignore a declared Content-Type.
+   */
+  private static String undeclaredHeaders(Operation operation, int status, Map<String, String> headers) {
+    Response declared = operation.getResponse(status) != null ? operation.getResponse(status) : operation.getDefaultResponse();
+    if (declared == null) {
+      return null; // the validator says that the status itself is not declared
+    }
+    Set<String> names = declared.getHeaders().stream().map(header -> header.getName().toLowerCase(Locale.ROOT))
+      .collect(Collectors.toSet());
+    List<String> undeclared = headers.keySet().stream().map(name -> name.toLowerCase(Locale.ROOT))
+      .filter(name -> !name.startsWith(":") && !TRANSPORT_HEADERS.contains(name) && !names.contains(name))
+      .sorted().toList();
+    return undeclared.isEmpty() ? null : "it sends headers that the response does not declare: " + undeclared;
+  }
+
+  /** Headers of HTTP's framing, and Content-Type, which the media type declares. */
+  private static final Set<String> TRANSPORT_HEADERS =
+    Set.of("content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "date");
 
   private Future<?> validate(Operation operation, int status, Map<String, String> headers, Buffer body,
                              String contentType) {

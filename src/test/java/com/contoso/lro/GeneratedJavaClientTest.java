@@ -6,9 +6,7 @@ import com.contoso.lro.client.ApiException;
 import com.contoso.lro.client.api.OperationsApi;
 import com.contoso.lro.client.model.LongRunningOperation;
 import com.contoso.lro.client.model.LongRunningOperationCollectionResponse;
-import com.contoso.lro.client.model.LongRunningOperationCreate;
 import com.contoso.lro.client.model.LongRunningOperationStatus;
-import com.contoso.lro.client.model.LongRunningOperationStatusInput;
 import com.contoso.lro.client.model.ODataError;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +41,8 @@ class GeneratedJavaClientTest extends ServiceTest {
     Token user = service.tokens.user();
     OffsetDateTime before = OffsetDateTime.now();
 
-    LongRunningOperation created = api(user).createOperation(new LongRunningOperationCreate()
-      .status(LongRunningOperationStatusInput.RUNNING)
+    LongRunningOperation created = api(user).createOperation(new LongRunningOperation()
+      .status(LongRunningOperationStatus.RUNNING)
       .statusDetail("Resetting the password")
       .resourceLocation(RESOURCE), null);
 
@@ -64,7 +62,7 @@ class GeneratedJavaClientTest extends ServiceTest {
     Token user = service.tokens.user();
     OperationsApi api = api(user);
     String key = UUID.randomUUID().toString();
-    LongRunningOperationCreate body = new LongRunningOperationCreate().status(LongRunningOperationStatusInput.NOT_STARTED);
+    LongRunningOperation body = new LongRunningOperation().status(LongRunningOperationStatus.NOT_STARTED);
 
     LongRunningOperation first = api.createOperation(body, key);
     LongRunningOperation retry = api.createOperation(body, key);
@@ -78,8 +76,8 @@ class GeneratedJavaClientTest extends ServiceTest {
   void getOperation_returns_what_create_stored_and_honours_select() throws ApiException {
     Token user = service.tokens.user();
     OperationsApi api = api(user);
-    LongRunningOperation created = api.createOperation(new LongRunningOperationCreate()
-      .status(LongRunningOperationStatusInput.RUNNING).statusDetail("half way").resourceLocation(RESOURCE), null);
+    LongRunningOperation created = api.createOperation(new LongRunningOperation()
+      .status(LongRunningOperationStatus.RUNNING).statusDetail("half way").resourceLocation(RESOURCE), null);
 
     LongRunningOperation fetched = api.getOperation(created.getId(), null, null, null, null);
     LongRunningOperation selected = api.getOperation(created.getId(), List.of("status", "statusDetail"), null, null, null);
@@ -99,14 +97,58 @@ class GeneratedJavaClientTest extends ServiceTest {
   }
 
   @Test
+  void updateOperation_takes_the_operation_as_getOperation_read_it_with_one_property_edited() throws ApiException {
+    Token user = service.tokens.user();
+    OperationsApi api = api(user);
+    OffsetDateTime startedAt = OffsetDateTime.parse("2026-01-01T08:30:00.125+01:00");
+    LongRunningOperation created = api.createOperation(new LongRunningOperation().lastActionDateTime(startedAt)
+      .status(LongRunningOperationStatus.RUNNING).statusDetail("half way").resourceLocation(RESOURCE), null);
+
+    // The one model: what a GET returned, read-only values and all, is the body of the PATCH.
+    LongRunningOperation read = api.getOperation(created.getId(), null, null, null, null);
+    read.setStatus(LongRunningOperationStatus.SUCCEEDED);
+    LongRunningOperation updated = api.updateOperation(read.getId(), read, null, null);
+
+    assertThat(updated.getStatus()).isEqualTo(LongRunningOperationStatus.SUCCEEDED);
+    assertThat(updated.getStatusDetail()).isEqualTo("half way");
+    assertThat(updated.getResourceLocation()).isEqualTo(RESOURCE);
+    assertThat(updated.getId()).isEqualTo(created.getId());
+    assertThat(updated.getCreatedDateTime()).isEqualTo(created.getCreatedDateTime());
+    assertThat(read.getLastActionDateTime()).isAtSameInstantAs(startedAt);
+    assertThat(updated.getLastActionDateTime()).as("the server's time of the change").isAfter(startedAt);
+    assertThat(updated.getAtOdataEtag()).isNotEqualTo(read.getAtOdataEtag());
+    assertThat(service.storedRow(user.oid(), created.getId()).getString("status")).isEqualTo("succeeded");
+  }
+
+  @Test
+  void updateOperation_refuses_the_read_operation_with_a_read_only_value_changed_and_changes_nothing() throws Exception {
+    Token user = service.tokens.user();
+    ApiClient client = client(user);
+    OperationsApi api = new OperationsApi(client);
+    String id = api.createOperation(new LongRunningOperation().status(LongRunningOperationStatus.RUNNING), null).getId();
+    LongRunningOperation read = api.getOperation(id, null, null, null, null);
+    read.setStatus(LongRunningOperationStatus.FAILED);
+    read.setLastActionDateTime(read.getLastActionDateTime().minusDays(1));
+
+    ApiException thrown = catchThrowableOfType(ApiException.class, () -> api.updateOperation(id, read, null, null));
+
+    assertThat(thrown).as("ApiException thrown by updateOperation").isNotNull();
+    assertThat(thrown.getCode()).isEqualTo(400);
+    ODataError error = client.getObjectMapper().readValue(thrown.getResponseBody(), ODataError.class);
+    assertThat(error.getError().getTarget()).isEqualTo("lastActionDateTime");
+    assertThat(error.getError().getMessage()).contains("read-only");
+    assertThat(service.storedRow(user.oid(), id).getString("status")).isEqualTo("running");
+  }
+
+  @Test
   void listOperations_pages_by_top_with_count_and_skiptoken_and_holds_every_created_one_newest_first() throws ApiException {
     Token user = service.tokens.user();
     OperationsApi api = api(user);
     List<LongRunningOperation> running = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      running.add(api.createOperation(new LongRunningOperationCreate()
-        .status(LongRunningOperationStatusInput.RUNNING).statusDetail("step " + i), null));
-      api.createOperation(new LongRunningOperationCreate().status(LongRunningOperationStatusInput.SUCCEEDED), null);
+      running.add(api.createOperation(new LongRunningOperation()
+        .status(LongRunningOperationStatus.RUNNING).statusDetail("step " + i), null));
+      api.createOperation(new LongRunningOperation().status(LongRunningOperationStatus.SUCCEEDED), null);
     }
 
     List<String> ids = new ArrayList<>();
@@ -135,7 +177,7 @@ class GeneratedJavaClientTest extends ServiceTest {
   void listOperations_shows_only_the_callers_own_operations() throws ApiException {
     Token owner = service.tokens.user();
     Token other = service.tokens.user();
-    String mine = api(owner).createOperation(new LongRunningOperationCreate(), null).getId();
+    String mine = api(owner).createOperation(new LongRunningOperation(), null).getId();
 
     List<String> ownerSees = api(owner).listOperations(null, null, null, null, null, null, null, null, null)
       .getValue().stream().map(LongRunningOperation::getId).toList();

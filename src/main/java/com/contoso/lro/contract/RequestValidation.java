@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Validates each request against its operation in the contract, on the event loop, and hands the
@@ -48,9 +49,15 @@ public final class RequestValidation {
     Style.MATRIX, new MatrixTransformer(), Style.FORM, new FormTransformer()));
 
   private final RequestSchemas schemas;
+  private final UnaryOperator<JsonNode> leniency;
 
-  public RequestValidation(OpenAPIContract contract) {
+  /**
+   * @param leniency what the contract's descriptions accept on input beside its schemas (a spelling
+   *                 read as an enum's member), applied to each body before its schema check
+   */
+  public RequestValidation(OpenAPIContract contract, UnaryOperator<JsonNode> leniency) {
     this.schemas = new RequestSchemas(contract);
+    this.leniency = leniency;
   }
 
   /** The handler that validates the requests of one operation. */
@@ -109,7 +116,7 @@ public final class RequestValidation {
       }
       return new RequestParameterImpl(null);
     }
-    RequestSchemas.Checked checked = schemas.check(operation, tree);
+    RequestSchemas.Checked checked = schemas.check(operation, leniency.apply(tree));
     if (checked.passed() == null) {
       throw ContractViolations.ofBody(checked.errors());
     }

@@ -14,6 +14,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.function.UnaryOperator;
 
 /**
  * The API's router, built from the contract. Each request goes: request ids, security headers, the
@@ -30,9 +33,13 @@ public final class ApiRouter {
   private ApiRouter() {
   }
 
-  /** @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed */
+  /**
+   * @param databaseGate the last check before validation: fails the request while the database part of start-up has not completed
+   * @param leniency     what the contract accepts on input beside its schemas, applied to each body before it is validated
+   */
   public static Router create(Vertx vertx, OpenAPIContract contract, TokenVerifier verifier, UserThrottle throttle,
-                              OperationsApi operations, Handler<RoutingContext> databaseGate) {
+                              OperationsApi operations, Handler<RoutingContext> databaseGate,
+                              UnaryOperator<JsonNode> leniency) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract)
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
       .rootHandler(new BearerAuthentication(verifier))
@@ -42,7 +49,7 @@ public final class ApiRouter {
     // Each operation's own checks are attached to its route, made once from the operation;
     // RequestValidation validates on the event loop, in place of the builder's worker-thread validation.
     OperationChecks checks = new OperationChecks(contract);
-    RequestValidation validation = new RequestValidation(contract);
+    RequestValidation validation = new RequestValidation(contract, leniency);
     builder.getRoutes().forEach(route -> route.setDoSecurity(false).setDoValidation(false)
       .addHandler(checks.of(route.getOperation()))
       .addHandler(databaseGate)

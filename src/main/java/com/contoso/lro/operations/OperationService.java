@@ -2,10 +2,8 @@ package com.contoso.lro.operations;
 
 import com.contoso.lro.db.DatabaseTimeout;
 import com.contoso.lro.graph.Owner;
-import com.contoso.lro.contract.model.LongRunningOperationCreate;
+import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
-import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
-import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.operations.query.OrderBy;
 import com.contoso.lro.operations.query.PageDepth;
@@ -21,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +39,8 @@ public final class OperationService {
 
   /** Graph's default page size. */
   static final int DEFAULT_TOP = 100;
+  /** As the service writes timestamps: UTC, with milliseconds. */
+  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX");
   /** RFC 3339 has four-digit years; a later instant could not be written back. */
   private static final int LAST_YEAR = 9999;
 
@@ -94,7 +95,7 @@ public final class OperationService {
    * Idempotency-Key's fingerprint), and how to render the 201 for an operation, so that the very
    * same answer can be kept for a retry.
    */
-  public record CreateRequest(LongRunningOperationCreate body, byte[] rawBody, Optional<String> idempotencyKey,
+  public record CreateRequest(LongRunningOperation body, byte[] rawBody, Optional<String> idempotencyKey,
                               Function<Operation, Created> render) {
   }
 
@@ -110,9 +111,13 @@ public final class OperationService {
   }
 
   private Future<Created> created(Owner owner, CreateRequest request) {
-    LongRunningOperationCreate body = request.body();
+    LongRunningOperation body = request.body();
     if (body.getCreatedDateTime() != null) {
-      return readOnly("createdDateTime");
+      return Future.failedFuture(ApiException.badRequest("Property 'createdDateTime' is read-only: the server sets it "
+        + "when it creates the operation, so a create has no value to repeat.", "createdDateTime"));
+    }
+    if (body.getStatus() == LongRunningOperationStatus.UNKNOWN_FUTURE_VALUE) {
+      return unknownFutureValue();
     }
     OffsetDateTime now = now();
     OffsetDateTime lastAction = body.getLastActionDateTime() == null ? now : utcMillis(body.getLastActionDateTime());
@@ -152,29 +157,31 @@ public final class OperationService {
    * notStarted → running → succeeded | failed (or straight to a final one); running → running
    * reports progress; succeeded and failed are final: nothing changes them any more. A real change
    * sets lastActionDateTime to the server's time and moves the version; an update that changes
-   * nothing moves neither. lastActionDateTime is therefore the server's to set.
+   * nothing moves neither. lastActionDateTime is therefore the server's to set. The body may repeat
+   * what the server owns (a GET's result sent back) as long as it is the operation's own value:
+   * its id, its createdDateTime and its current lastActionDateTime, as instants.
    */
-  public Future<Operation> update(Owner owner, String id, LongRunningOperationUpdate body,
+  public Future<Operation> update(Owner owner, String id, LongRunningOperation body,
                                   Optional<Precondition> ifMatch) {
     return call(() -> updated(owner, id, body, ifMatch));
   }
 
-  private Future<Operation> updated(Owner owner, String id, LongRunningOperationUpdate body,
+  private Future<Operation> updated(Owner owner, String id, LongRunningOperation body,
                                     Optional<Precondition> ifMatch) {
-    if (body.getId() != null) {
-      return readOnly("id");
+    if (body.getId() != null && !body.getId().equals(id)) {
+      return Future.failedFuture(ApiException.badRequest("Property 'id' is read-only: an update may repeat the "
+        + "operation's id, '" + id + "', not change it.", "id"));
     }
-    if (body.getCreatedDateTime() != null) {
-      return readOnly("createdDateTime");
-    }
-    if (body.getLastActionDateTime() != null) {
-      return readOnly("lastActionDateTime");
+    if (body.getStatus() == LongRunningOperationStatus.UNKNOWN_FUTURE_VALUE) {
+      return unknownFutureValue();
     }
     OperationChanges changes = new OperationChanges(
       Optional.ofNullable(body.getStatus()).map(OperationService::status),
       body.getStatusDetail_JsonNullable(),
       body.getResourceLocation_JsonNullable(),
-      now());
+      now(),
+      Optional.ofNullable(body.getCreatedDateTime()),
+      Optional.ofNullable(body.getLastActionDateTime()));
     Long[] versions = ifMatch.map(Precondition::versionsOrNull).orElse(null);
     return store.update(owner.id(), id, changes, versions).compose(updated -> {
       if (updated.isEmpty()) {
@@ -195,6 +202,13 @@ public final class OperationService {
     }
     if (ifMatch.isPresent() && !ifMatch.get().matches(current.get().version())) {
       return ApiException.resourceModified();
+    }
+    if (changes.createdDateTime().isPresent() && !changes.createdDateTime().get().isEqual(current.get().createdDateTime())) {
+      return notRepeated("createdDateTime", current.get().createdDateTime());
+    }
+    if (changes.lastActionDateTime().isPresent()
+      && !changes.lastActionDateTime().get().isEqual(current.get().lastActionDateTime())) {
+      return notRepeated("lastActionDateTime", current.get().lastActionDateTime());
     }
     String from = current.get().status().getValue();
     String to = changes.status().map(LongRunningOperationStatus::getValue).orElse(from);
@@ -335,9 +349,16 @@ public final class OperationService {
     return operation.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiException.itemNotFound()));
   }
 
-  private static <T> Future<T> readOnly(String property) {
-    return Future.failedFuture(
-      ApiException.badRequest("Property '" + property + "' is read-only: the server sets it.", property));
+  /** A read-only value that an update sent otherwise than the operation holds it. */
+  private static ApiException notRepeated(String property, OffsetDateTime current) {
+    return ApiException.badRequest("Property '" + property + "' is read-only: the server sets it. An update may "
+      + "repeat the operation's value, " + TIMESTAMP.format(current.withOffsetSameInstant(ZoneOffset.UTC))
+      + ", not change it.", property);
+  }
+
+  private static <T> Future<T> unknownFutureValue() {
+    return Future.failedFuture(ApiException.badRequest("Property 'status' is invalid: unknownFutureValue is Graph's "
+      + "sentinel for members added later, never a status a client sets.", "status"));
   }
 
   private static <T> Future<T> tooLate() {
@@ -353,12 +374,8 @@ public final class OperationService {
     return value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private static LongRunningOperationStatus status(LongRunningOperationStatusInput input) {
-    return switch (input == null ? LongRunningOperationStatusInput.NOT_STARTED : input) {
-      case NOT_STARTED, NOTSTARTED -> LongRunningOperationStatus.NOT_STARTED;
-      case RUNNING -> LongRunningOperationStatus.RUNNING;
-      case SUCCEEDED -> LongRunningOperationStatus.SUCCEEDED;
-      case FAILED -> LongRunningOperationStatus.FAILED;
-    };
+  /** No status is a create's notStarted; unknownFutureValue was refused before. */
+  private static LongRunningOperationStatus status(LongRunningOperationStatus status) {
+    return status == null ? LongRunningOperationStatus.NOT_STARTED : status;
   }
 }

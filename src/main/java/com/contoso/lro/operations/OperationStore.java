@@ -66,7 +66,8 @@ public final class OperationStore {
    * Only what the update names changes; a flag tells "set to null" from "leave as it is". The
    * lifecycle ({@link Lifecycle}'s table) and If-Match are conditions of the same
    * statement, so that two concurrent updates cannot both pass them: the second re-reads the row
-   * the first wrote. The row's version before the update comes back too, to tell a real change
+   * the first wrote; so are the read-only values the body repeats, which must be the row's. The
+   * row's version before the update comes back too, to tell a real change
    * from none: read FOR UPDATE, it is the version this statement changed, even when another update
    * committed in between (PostgreSQL before 18 has no RETURNING old.*).
    */
@@ -80,6 +81,8 @@ public final class OperationStore {
     FROM (SELECT version FROM operations WHERE owner_id = $1 AND id = $2 FOR UPDATE) before
     WHERE o.owner_id = $1 AND o.id = $2
       AND ($9::bigint[] IS NULL OR o.version = ANY($9))
+      AND ($10::timestamptz IS NULL OR o.created_date_time = $10)
+      AND ($11::timestamptz IS NULL OR o.last_action_date_time = $11)
       AND %2$s
     RETURNING\s""".formatted(CHANGED, Lifecycle.sql("o.status", "$3", CHANGED)) + COLUMNS.replaceAll("(\\w+)", "o.$1") + ", o.version <> before.version AS changed";
 
@@ -152,7 +155,8 @@ public final class OperationStore {
 
   /**
    * The operation as updated, or empty when it is absent, its version is not one {@code ifMatch}
-   * names, or the status move is not allowed: the caller tells which by reading it again.
+   * names, a repeated read-only value is not its own, or the status move is not allowed: the
+   * caller tells which by reading it again.
    */
   Future<Optional<Updated>> update(String ownerId, String id, OperationChanges changes, Long[] ifMatch) {
     return update.execute(Tuple.from(new Object[] {
@@ -164,7 +168,9 @@ public final class OperationStore {
       changes.resourceLocation().isPresent(),
       changes.resourceLocation().orElse(null),
       changes.now(),
-      ifMatch
+      ifMatch,
+      changes.createdDateTime().orElse(null),
+      changes.lastActionDateTime().orElse(null)
     })).map(rows -> rows.stream().findFirst().map(row -> new Updated(operation(row), row.getBoolean("changed"))));
   }
 

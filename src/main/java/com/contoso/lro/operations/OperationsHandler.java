@@ -4,8 +4,6 @@ import com.contoso.lro.auth.Caller;
 import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
-import com.contoso.lro.contract.model.LongRunningOperationCreate;
-import com.contoso.lro.contract.model.LongRunningOperationUpdate;
 import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.graph.GraphLinks;
 import com.contoso.lro.operations.OperationService.CreateRequest;
@@ -92,7 +90,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   @Override
-  public void create(RoutingContext ctx, LongRunningOperationCreate body, String idempotencyKey) {
+  public void create(RoutingContext ctx, LongRunningOperation body, String idempotencyKey) {
     CreateRequest request = new CreateRequest(body, ctx.body().buffer().getBytes(), Optional.ofNullable(idempotencyKey),
       operation -> new OperationService.Created(links.operation(ctx, operation.ownerId(), operation.id()),
         operation.version(), entity(ctx, operation, List.of())));
@@ -209,7 +207,7 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   @Override
-  public void update(RoutingContext ctx, String id, LongRunningOperationUpdate body, String prefer, String ifMatch) {
+  public void update(RoutingContext ctx, String id, LongRunningOperation body, String prefer, String ifMatch) {
     boolean minimal = Preferences.returnMinimal(prefer);
     service.update(Owner.of(ctx), id, body, Precondition.parse(ifMatch, false))
       .map(updated -> new Updated(updated.version(), minimal ? null : entity(ctx, updated, List.of())))
@@ -278,8 +276,8 @@ public final class OperationsHandler implements OperationsApi {
   }
 
   private static LongRunningOperation model(Operation operation) {
-    return new LongRunningOperation(operation.id(), null, Precondition.etag(operation.version()),
-      operation.createdDateTime())
+    return new LongRunningOperation(null, Precondition.etag(operation.version()), operation.createdDateTime())
+      .id(operation.id())
       .atOdataType(LongRunningOperation.AtOdataTypeEnum._MICROSOFT_GRAPH_LONG_RUNNING_OPERATION)
       .lastActionDateTime(operation.lastActionDateTime())
       .status(operation.status())

@@ -1,8 +1,8 @@
 package com.contoso.lro.contract;
 
 import com.contoso.lro.config.JsonMapping;
-import com.contoso.lro.contract.model.LongRunningOperationCreate;
-import com.contoso.lro.contract.model.LongRunningOperationStatusInput;
+import com.contoso.lro.contract.model.LongRunningOperation;
+import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;
@@ -44,18 +44,18 @@ class ContractBindingTest {
 
   @Test
   void a_json_body_is_bound_to_its_generated_model() throws IOException {
-    LongRunningOperationCreate body = ContractBinding.body(new RequestParameterImpl(tree(new JsonObject()
-      .put("status", "notstarted")
-      .put("lastActionDateTime", "2026-11-28T12:00:00+01:00"))), LongRunningOperationCreate.class);
+    LongRunningOperation body = ContractBinding.body(new RequestParameterImpl(tree(new JsonObject()
+      .put("status", "notStarted")
+      .put("lastActionDateTime", "2026-11-28T12:00:00+01:00"))), LongRunningOperation.class);
 
-    assertThat(body.getStatus()).isEqualTo(LongRunningOperationStatusInput.NOTSTARTED);
+    assertThat(body.getStatus()).isEqualTo(LongRunningOperationStatus.NOT_STARTED);
     assertThat(body.getLastActionDateTime()).isEqualTo(OffsetDateTime.parse("2026-11-28T11:00:00Z"));
   }
 
   @Test
   void a_date_time_without_an_offset_cannot_be_bound_and_says_so_by_exception() {
     assertThatThrownBy(() -> ContractBinding.body(new RequestParameterImpl(tree(new JsonObject()
-      .put("lastActionDateTime", "2026-11-28T12:00:00"))), LongRunningOperationCreate.class))
+      .put("lastActionDateTime", "2026-11-28T12:00:00"))), LongRunningOperation.class))
       .isInstanceOf(IllegalArgumentException.class);
   }
 }

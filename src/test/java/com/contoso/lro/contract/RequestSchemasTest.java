@@ -50,10 +50,17 @@ class RequestSchemasTest {
   }
 
   @Test
-  void each_operation_has_its_own_schema() {
-    // A client's id in a create has a pattern; in an update it is read-only, which the service refuses.
+  void a_create_and_an_update_take_the_one_model_as_it_is_read() {
+    // An operation as a GET answers it, read-only values and control information and all.
+    String asRead = "{\"@odata.context\": \"http://localhost/beta/$metadata#users('u')/authentication/operations/$entity\","
+      + " \"@odata.type\": \"#microsoft.graph.longRunningOperation\", \"@odata.etag\": \"\\\"2\\\"\", \"id\": \"op-1\","
+      + " \"createdDateTime\": \"2026-11-28T10:15:30.120Z\", \"lastActionDateTime\": \"2026-11-28T10:15:31.000Z\","
+      + " \"status\": \"running\", \"statusDetail\": null, \"resourceLocation\": \"https://example.com/a\"}";
+
+    assertThat(check(create, asRead).passed()).isNotNull();
+    assertThat(check(update, asRead).passed()).isNotNull();
     assertThat(check(create, "{\"id\": \"has a space\"}").passed()).isNull();
-    assertThat(check(update, "{\"id\": \"has a space\"}").passed()).isNotNull();
+    assertThat(check(update, "{\"id\": \"has a space\"}").passed()).isNull();
   }
 
   @Test
@@ -61,7 +68,9 @@ class RequestSchemasTest {
     RequestSchemas.Checked checked = check(create, "{\"lastActionDateTime\": \"2026-11-28T10:15:30\"}");
 
     assertThat(checked.passed()).isNull();
-    assertThat(checked.errors()).singleElement().satisfies(error -> {
+    // unevaluatedProperties also names the property that failed inside allOf; the format is the reason.
+    assertThat(checked.errors()).filteredOn(error -> !"unevaluatedProperties".equals(error.getKeyword()))
+      .singleElement().satisfies(error -> {
       assertThat(error.getKeyword()).isEqualTo("format");
       assertThat(error.getInstanceLocation().getName(0)).isEqualTo("lastActionDateTime");
     });

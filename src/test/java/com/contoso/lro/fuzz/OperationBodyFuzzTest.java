@@ -19,6 +19,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -68,7 +69,7 @@ class OperationBodyFuzzTest {
       return;
     }
     JsonObject shown = created.bodyAsJsonObject();
-    assertAcceptable(body, shown);
+    assertAcceptable(body, shown, null);
     String location = created.getHeader("Location");
     assertThat(location).as("Location of a 201").isNotNull();
     HttpResponse<Buffer> read = service.send(HttpMethod.GET, URI.create(location).getRawPath(), null);
@@ -92,12 +93,16 @@ class OperationBodyFuzzTest {
       return;
     }
     JsonObject shown = updated.bodyAsJsonObject();
-    assertAcceptable(body, shown);
+    assertAcceptable(body, shown, base);
     assertSameOperation(read.bodyAsJsonObject(), shown);
   }
 
-  /** What a 2xx requires of the body it accepted, and of the answer's properties. */
-  private static void assertAcceptable(byte[] body, JsonObject shown) {
+  /**
+   * What a 2xx requires of the body it accepted, and of the answer's properties.
+   *
+   * @param before the operation an update changed; null for a create
+   */
+  private static void assertAcceptable(byte[] body, JsonObject shown, JsonObject before) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -128,10 +133,18 @@ class OperationBodyFuzzTest {
         assertThat(answered).as("%s as the body set it, in %s", field.getKey(), shown.encode()).isEqualTo(value.asText());
       }
     }
-    if (sent.hasNonNull("lastActionDateTime")) {
+    if (sent.hasNonNull("lastActionDateTime") && before == null) {
       assertThat(OffsetDateTime.parse(shown.getString("lastActionDateTime")).toInstant())
         .as("lastActionDateTime in %s", shown.encode())
         .isEqualTo(OffsetDateTime.parse(sent.get("lastActionDateTime").asText()).toInstant());
+    }
+    // An update may repeat what the server owns, never change it.
+    for (String readOnly : before == null ? List.<String>of() : List.of("createdDateTime", "lastActionDateTime")) {
+      if (sent.hasNonNull(readOnly)) {
+        assertThat(OffsetDateTime.parse(sent.get(readOnly).asText()).toInstant())
+          .as("%s repeated by an accepted update of %s", readOnly, before.encode())
+          .isEqualTo(OffsetDateTime.parse(before.getString(readOnly)).toInstant());
+      }
     }
     String resourceLocation = shown.getString("resourceLocation");
     if (resourceLocation != null) {

@@ -23,7 +23,7 @@ class CreateOperationValidationTest extends ServiceTest {
   @ParameterizedTest(name = "{0} → 400 naming {1}")
   @CsvSource(delimiter = '|', textBlock = """
     {"status": "bogus"}                                | status             | does not match any of
-    {"status": "unknownFutureValue"}                   | status             | does not match any of
+    {"status": "unknownFutureValue"}                   | status             | never a status a client sets
     {"status": "NOTSTARTED"}                           | status             | does not match any of
     {"status": 3}                                      | status             | Expected string
     {"statusDetail": 42}                               | statusDetail       | Expected string

@@ -11,8 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 import static com.contoso.lro.TestService.await;
+import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.PATCH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -114,6 +116,44 @@ class UpdateOperationTest extends ServiceTest {
     assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("target")).isEqualTo(property);
     assertThat(service.storedRow(user.oid(), id).getString("status")).isEqualTo("running");
     assertThat(service.storedRow(user.oid(), id).getString("status_detail")).isEqualTo("started");
+  }
+
+  @Test
+  void a_get_result_sent_back_with_one_property_edited_is_accepted_its_read_only_values_repeated_in_another_offset() {
+    var user = service.tokens.user();
+    String token = user.sign();
+    String id = create(token).getString("id");
+    JsonObject read = await(service.request(GET, OPERATIONS + id)
+      .bearerTokenAuthentication(token).send()).bodyAsJsonObject();
+    String createdElsewhere = OffsetDateTime.parse(read.getString("createdDateTime"))
+      .withOffsetSameInstant(ZoneOffset.ofHours(-8)).toString();
+
+    HttpResponse<Buffer> response = patch(token, id, read.copy().put("status", "succeeded")
+      .put("createdDateTime", createdElsewhere));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject updated = response.bodyAsJsonObject();
+    assertThat(updated.getString("status")).isEqualTo("succeeded");
+    assertThat(updated.getString("createdDateTime")).isEqualTo(read.getString("createdDateTime"));
+    assertThat(updated.getString("statusDetail")).isEqualTo("started");
+    assertThat(service.storedRow(user.oid(), id).getString("status")).isEqualTo("succeeded");
+  }
+
+  @Test
+  void a_get_result_sent_back_after_another_change_repeats_a_stale_lastActionDateTime_and_is_refused() {
+    var user = service.tokens.user();
+    String token = user.sign();
+    String id = service.create(token, new JsonObject().put("status", "running")
+      .put("lastActionDateTime", "2026-01-01T00:00:00Z")).bodyAsJsonObject().getString("id");
+    JsonObject read = await(service.request(GET, OPERATIONS + id)
+      .bearerTokenAuthentication(token).send()).bodyAsJsonObject();
+    assertThat(patch(token, id, new JsonObject().put("statusDetail", "meanwhile")).statusCode()).isEqualTo(200);
+
+    HttpResponse<Buffer> response = patch(token, id, read.copy().put("status", "failed"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("target")).isEqualTo("lastActionDateTime");
+    assertThat(service.storedRow(user.oid(), id).getString("status")).isEqualTo("running");
   }
 
   @Test
