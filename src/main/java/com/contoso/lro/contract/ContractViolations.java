@@ -44,9 +44,9 @@ public final class ContractViolations {
    */
   static ApiException ofBody(List<Error> errors) {
     Error first = errors.stream().filter(error -> "format".equals(error.getKeyword())).findFirst()
-      .or(() -> errors.stream().filter(error -> !"additionalProperties".equals(error.getKeyword())).findFirst())
+      .or(() -> errors.stream().filter(error -> !UNDECLARED.contains(String.valueOf(error.getKeyword()))).findFirst())
       .orElse(errors.get(0));
-    if ("additionalProperties".equals(first.getKeyword())) {
+    if (UNDECLARED.contains(String.valueOf(first.getKeyword()))) {
       String property = join(first.getInstanceLocation(), first.getProperty());
       return ApiException.badRequest("Property '" + property + "' does not exist on this resource.", property);
     }
@@ -55,6 +55,9 @@ public final class ContractViolations {
       ? ApiException.badRequest("The request body is invalid: " + reason(first) + ".")
       : ApiException.badRequest("Property '" + property + "' is invalid: " + reason(first) + ".", property);
   }
+
+  /** The keywords that refuse a property the schema does not declare. */
+  private static final java.util.Set<String> UNDECLARED = java.util.Set.of("additionalProperties", "unevaluatedProperties");
 
   /** Why a value failed one keyword of its schema. */
   private static String reason(Error error) {

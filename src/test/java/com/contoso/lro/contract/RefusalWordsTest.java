@@ -25,7 +25,7 @@ class RefusalWordsTest extends ServiceTest {
 
   private static final String OPERATIONS = "/beta/user/authentication/operations";
   private static final String ITEM = OPERATIONS + "/op-1";
-  private static final String STATUSES = "[\"notStarted\",\"notstarted\",\"running\",\"succeeded\",\"failed\"]";
+  private static final String STATUSES = "[\"notStarted\",\"running\",\"succeeded\",\"failed\",\"unknownFutureValue\"]";
   private static final String SELECTABLE =
     "[\"id\",\"createdDateTime\",\"lastActionDateTime\",\"status\",\"statusDetail\",\"resourceLocation\"]";
   private static final String ORDERABLE = "[\"id\",\"id asc\",\"id desc\",\"createdDateTime\",\"createdDateTime asc\","

@@ -29,7 +29,7 @@ final class RequestValidationBench {
     Vertx vertx = Vertx.vertx();
     try {
       OpenAPIContract contract = ContractLoader.load(vertx).await();
-      RequestValidation validation = new RequestValidation(contract);
+      RequestValidation validation = new RequestValidation(contract, java.util.function.UnaryOperator.identity());
       Map<String, Runnable> requests = new LinkedHashMap<>();
       requests.put("read (id, $select, Prefer)", request(validation, contract.operation("getMyOperation"),
         Map.of("longRunningOperationId", "op-1", "$select", "id,status", "Prefer", "wait=5"), null));

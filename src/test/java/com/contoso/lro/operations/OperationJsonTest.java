@@ -49,7 +49,7 @@ class OperationJsonTest {
   }
 
   private static LongRunningOperation item(String id, String detail) {
-    return new LongRunningOperation(id, null, "W/\"1\"", AT).lastActionDateTime(AT)
+    return new LongRunningOperation(null, "W/\"1\"", AT).id(id).lastActionDateTime(AT)
       .status(LongRunningOperationStatus.RUNNING).statusDetail(detail);
   }
 
