@@ -35,4 +35,4 @@ fi
 "$bin/openapi" --input "$rendition" --output "$client" --client fetch --name LroClient --useOptions --useUnionTypes \
   >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 "$bin/tsc" -p clients/typescript-3.0/tsconfig.json
-echo "openapi-3.0: $rendition (OpenAPI $(sed -n 's/^openapi: //p' "$rendition")) passes oas-validator $(node -p 'require("oas-validator/package.json").version') and swagger-cli $(node -p 'require("@apidevtools/swagger-cli/package.json").version'); the client openapi-typescript-codegen $(node -p 'require("openapi-typescript-codegen/package.json").version') generates from it into $client type-checks with clients/typescript-3.0/usage.ts (tsc, strict)"
+echo "openapi-3.0: $rendition (OpenAPI $(sed -n 's/^openapi: //p' "$rendition")) passes oas-validator $(node -p 'require("oas-validator/package.json").version') and swagger-cli $(node -p 'require("@apidevtools/swagger-cli/package.json").version'), and the client that openapi-typescript-codegen $(node -p 'require("openapi-typescript-codegen/package.json").version') generates from it (into $client) type-checks with clients/typescript-3.0/usage.ts (tsc, strict)"
