@@ -29,7 +29,7 @@ public final class ContractDocs {
   private static final String JSON = "application/json";
 
   /** Written into the jar by the build (scripts/openapi-3.0.sh), never committed. */
-  static final String RENDITION = "openapi-3.0.yaml";
+  private static final String RENDITION = "openapi-3.0.yaml";
   private static final String PAGE = "com/contoso/lro/contract/";
   /** Written by WebJar Sync into the jar: the version it holds, and so the folder of its files. */
   private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
