@@ -5,15 +5,16 @@ MVN ?= mvn -B -q
 MVN_TEST ?= mvn -B --no-transfer-progress
 JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
-SOURCES := pom.xml openapi.yaml $(shell find src/main -type f 2>/dev/null)
+SOURCES := pom.xml openapi.yaml package-lock.json scripts/openapi-3.0.sh scripts/openapi-3.0.mjs $(shell find src/main -type f 2>/dev/null)
 
 .PHONY: run test lint node_modules token build package bench soak fuzz clean
 
-## build, package: the one runnable jar, target/lro-service.jar (only when a source changed)
+## build, package: the one runnable jar, target/lro-service.jar (only when a source changed). The
+## build makes the contract's OpenAPI 3.0 rendition with the Node tools, so they are installed first.
 build: $(JAR)
 package: $(JAR)
 
-$(JAR): $(SOURCES)
+$(JAR): $(SOURCES) | $(NODE_TOOLS)
 	$(MVN) -DskipTests package
 
 ## run: start PostgreSQL when none answers, then the service in the foreground (Ctrl-C stops it)
@@ -28,16 +29,18 @@ token: $(JAR)
 
 ## test: the whole suite, against a real PostgreSQL, in a fresh database per test class; the
 ## script checks (check-binding.sh, test-dev-postgres.sh, check-jar.sh) run beside it (scripts/test.sh)
-test:
+test: $(NODE_TOOLS)
 	scripts/dev-postgres.sh --no-create-db
 	MVN_TEST="$(MVN_TEST)" scripts/test.sh
 
 ## lint: the contract under Redocly's recommended rules and openapi-generator's validation, and
-## the TypeScript client generated from it type-checked by tsc
+## the TypeScript client generated from it type-checked by tsc; its OpenAPI 3.0 rendition under two
+## validators of 3.0, and a client generated from it by openapi-typescript-codegen type-checked too
 lint: $(NODE_TOOLS)
 	scripts/lint-contract.sh
 	scripts/validate-contract.sh
 	scripts/check-typescript-client.sh
+	scripts/check-openapi-3.0.sh
 
 # The Node tools, at the versions package-lock.json pins; installed again whenever it changes.
 # No install script is needed: the only two in the tree are core-js's donation banner and
@@ -45,8 +48,7 @@ lint: $(NODE_TOOLS)
 $(NODE_TOOLS): package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 
-## node_modules: the same Node tools on their own (DocsPageBrowserTest skips without them, so
-## `make test` does not require them)
+## node_modules: the same Node tools on their own (make build, make test and make lint install them)
 node_modules: $(NODE_TOOLS)
 
 ## bench: measure the service against pgbench limits of its own SQL on this machine; not part of

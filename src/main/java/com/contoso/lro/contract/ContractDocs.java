@@ -17,16 +17,19 @@ import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * The contract and its reference page, without a token: GET /openapi.yaml and /openapi.json, and
- * GET /docs, Swagger UI from the org.webjars:swagger-ui jar pointed at /openapi.yaml. Everything
- * is read once, at start-up; requests are served from memory or, for Swagger UI's own files, by
- * StaticHandler from the classpath.
+ * The contract and its reference page, without a token: GET /openapi.yaml and /openapi.json, their
+ * OpenAPI 3.0 rendition GET /openapi-3.0.yaml and /openapi-3.0.json (made by the build, for clients
+ * that read 3.0 only), and GET /docs, Swagger UI from the org.webjars:swagger-ui jar pointed at
+ * /openapi.yaml. Everything is read once, at start-up; requests are served from memory or, for
+ * Swagger UI's own files, by StaticHandler from the classpath.
  */
 public final class ContractDocs {
 
   private static final String YAML = "application/yaml";
   private static final String JSON = "application/json";
 
+  /** Written into the jar by the build (scripts/openapi-3.0.sh), never committed. */
+  private static final String RENDITION = "openapi-3.0.yaml";
   private static final String PAGE = "com/contoso/lro/contract/";
   /** Written by WebJar Sync into the jar: the version it holds, and so the folder of its files. */
   private static final String SWAGGER_UI_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
@@ -40,24 +43,29 @@ public final class ContractDocs {
     + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
   private final ServedContract contract;
+  private final ServedContract rendition;
   private final Buffer index;
   private final Buffer initializer;
   private final String swaggerUiVersion;
 
-  private ContractDocs(ServedContract contract, Buffer index, Buffer initializer, String swaggerUiVersion) {
+  private ContractDocs(ServedContract contract, ServedContract rendition, Buffer index, Buffer initializer,
+                       String swaggerUiVersion) {
     this.contract = contract;
+    this.rendition = rendition;
     this.index = index;
     this.initializer = initializer;
     this.swaggerUiVersion = swaggerUiVersion;
   }
 
-  /** Reads the page and Swagger UI's version from the classpath, off the event loop. */
+  /** Reads the 3.0 rendition, the page and Swagger UI's version from the classpath, off the event loop. */
   public static Future<ContractDocs> load(Vertx vertx, ServedContract contract) {
+    Future<ServedContract> rendition = ContractLoader.readResource(vertx, RENDITION)
+      .compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
     Future<Buffer> index = ContractLoader.readResource(vertx, PAGE + "index.html");
     Future<Buffer> initializer = ContractLoader.readResource(vertx, PAGE + "swagger-initializer.js");
     Future<String> version = ContractLoader.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
-    return Future.all(index, initializer, version)
-      .map(all -> new ContractDocs(contract, index.result(), initializer.result(), version.result()));
+    return Future.all(rendition, index, initializer, version)
+      .map(all -> new ContractDocs(contract, rendition.result(), index.result(), initializer.result(), version.result()));
   }
 
   /**
@@ -67,6 +75,8 @@ public final class ContractDocs {
   public void mount(Router router, GraphLinks links) {
     router.get("/openapi.yaml").handler(serve(YAML, ctx -> contract.yaml(links.serviceRoot(ctx))));
     router.get("/openapi.json").handler(serve(JSON, ctx -> contract.json(links.serviceRoot(ctx))));
+    router.get("/openapi-3.0.yaml").handler(serve(YAML, ctx -> rendition.yaml(links.serviceRoot(ctx))));
+    router.get("/openapi-3.0.json").handler(serve(JSON, ctx -> rendition.json(links.serviceRoot(ctx))));
 
     Handler<RoutingContext> page = ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")

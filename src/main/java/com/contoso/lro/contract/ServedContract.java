@@ -23,9 +23,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * openapi.yaml as YAML and as JSON, exactly as the file says but for the first server's URL, which
- * is left as a hole to fill per request: the file names a development instance, while a partner's
- * generated client and Swagger UI's "Try it out" need the URL of the instance that served it.
+ * openapi.yaml, or its OpenAPI 3.0 rendition, as YAML and as JSON, exactly as the file says but for
+ * the first server's URL, which is left as a hole to fill per request: the file names a development
+ * instance, while a partner's generated client and Swagger UI's "Try it out" need the URL of the
+ * instance that served it.
  * Both are parsed once, at start-up; a request only joins three pieces.
  */
 public final class ServedContract {

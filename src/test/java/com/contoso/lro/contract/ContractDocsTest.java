@@ -93,7 +93,7 @@ class ContractDocsTest extends ServiceTest {
     String html = await(service.request(GET, "/docs").send()).bodyAsString();
     List<String> assets = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html).results()
       .map(found -> found.group(1)).toList();
-    assertThat(assets).contains("/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css");
+    assertThat(assets).contains("/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/openapi.yaml", "/openapi-3.0.yaml");
 
     for (String asset : assets) {
       HttpResponse<Buffer> response = await(service.request(GET, asset).send());
@@ -121,6 +121,8 @@ class ContractDocsTest extends ServiceTest {
       case "js" -> "text/javascript";
       case "css" -> "text/css";
       case "png" -> "image/png";
+      case "yaml" -> "application/yaml";
+      case "json" -> "application/json";
       default -> throw new AssertionError("unexpected asset " + asset);
     };
   }
