@@ -23,9 +23,10 @@ run: $(JAR)
 	scripts/aot-cache.sh || echo "make run: no AOT cache; the service starts without it"
 	LOG_FORMAT=$${LOG_FORMAT:-text} exec scripts/run-service.sh $(JAR)
 
-## token: print a token that a development-mode server trusts
+## token: print a token that a development-mode server trusts; TOKEN_ARGS='--scp=... --wids=...'
+## changes its scopes and gives it directory roles
 token: $(JAR)
-	@java -cp $(JAR) com.contoso.lro.auth.DevToken
+	@java -cp $(JAR) com.contoso.lro.auth.DevToken $(TOKEN_ARGS)
 
 ## test: the whole suite, against a real PostgreSQL, in a fresh database per test class; the
 ## script checks (check-binding.sh, test-dev-postgres.sh, check-jar.sh) run beside it (scripts/test.sh)

@@ -194,6 +194,14 @@ public final class TestService {
       .stream().findFirst().orElse(null);
   }
 
+  /** How many operations the user has stored. */
+  public long storedCount(String ownerId) {
+    return await(database.pool()
+      .preparedQuery("SELECT count(*) FROM operations WHERE owner_id = $1")
+      .execute(Tuple.of(ownerId)))
+      .iterator().next().getLong(0);
+  }
+
   /** Waits on a JUnit thread for what the service does on its event loops. */
   public static <T> T await(Future<T> future) {
     try {

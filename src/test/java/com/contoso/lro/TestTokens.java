@@ -41,6 +41,17 @@ public final class TestTokens {
   public static final String AUDIENCE = "api://lro-tests";
   public static final String READ_WRITE = "UserAuthenticationMethod.ReadWrite";
 
+  /**
+   * Microsoft Entra built-in roles by template id, as a token's {@code wids} claim names them
+   * ("Microsoft Entra built-in roles", learn.microsoft.com).
+   */
+  public static final String GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451";
+  public static final String AUTHENTICATION_ADMINISTRATOR = "c4e39bd9-1100-46d3-8c65-fb160da0071f";
+  public static final String PRIVILEGED_AUTHENTICATION_ADMINISTRATOR = "7be44c8a-adaf-4e2a-84d6-ab2649e08a13";
+  public static final String GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10";
+  /** A role that has nothing to do with authentication methods. */
+  public static final String USER_ADMINISTRATOR = "fe930be7-5e62-47db-91af-98c3a49a38b1";
+
   public final RSAKey rsa;
   public final ECKey ec;
   public final RSAKey stranger;
@@ -145,6 +156,12 @@ public final class TestTokens {
     /** An app-only token: application roles, no delegated scopes. */
     public Token appOnly(String... roles) {
       claims.claim("scp", null).claim("roles", List.of(roles));
+      return this;
+    }
+
+    /** The signed-in user's directory roles: the {@code wids} claim, by role template id. */
+    public Token directoryRoles(String... templateIds) {
+      claims.claim("wids", List.of(templateIds));
       return this;
     }
 

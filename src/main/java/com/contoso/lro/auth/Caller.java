@@ -23,11 +23,13 @@ import java.util.stream.Collectors;
  * @param preferredUsername {@code preferred_username}
  * @param scopes            delegated permissions: the space-separated {@code scp} claim
  * @param roles             application permissions: the {@code roles} claim
+ * @param directoryRoles    the signed-in user's Entra directory roles: the {@code wids} claim's
+ *                          role template ids
  * @param pseudonym         what logs name the caller by: a hash of the oid that tells one caller's
  *                          requests from another's without naming the user; made once per token
  */
 public record Caller(String oid, Optional<String> userPrincipalName, Optional<String> preferredUsername,
-                     Set<String> scopes, Set<String> roles, String pseudonym) {
+                     Set<String> scopes, Set<String> roles, Set<String> directoryRoles, String pseudonym) {
 
   private static final String KEY = "caller";
 
@@ -50,10 +52,15 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
       text(claims, "preferred_username"),
       text(claims, "scp").map(scp -> Arrays.stream(scp.split(" ")).filter(s -> !s.isEmpty())
         .collect(Collectors.toUnmodifiableSet())).orElse(Set.of()),
-      claims.getValue("roles") instanceof JsonArray roles
-        ? roles.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.toUnmodifiableSet())
-        : Set.of(),
+      strings(claims, "roles"),
+      strings(claims, "wids"),
       pseudonym(oid));
+  }
+
+  private static Set<String> strings(JsonObject claims, String name) {
+    return claims.getValue(name) instanceof JsonArray values
+      ? values.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.toUnmodifiableSet())
+      : Set.of();
   }
 
   private static String pseudonym(String oid) {
@@ -90,6 +97,11 @@ public record Caller(String oid, Optional<String> userPrincipalName, Optional<St
   /** An app-only token: application roles and no delegated scopes, so there is no signed-in user. */
   public boolean appOnly() {
     return scopes.isEmpty() && !roles.isEmpty();
+  }
+
+  /** Whether the signed-in user holds any of these directory roles, named by role template id in any case. */
+  public boolean hasAnyDirectoryRole(java.util.Collection<String> templateIds) {
+    return directoryRoles.stream().anyMatch(held -> templateIds.stream().anyMatch(held::equalsIgnoreCase));
   }
 
   /** Whether the token grants any of these permissions: its roles when app-only, else its scopes. */

@@ -2,6 +2,7 @@ package com.contoso.lro.graph;
 
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -9,11 +10,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Absolute URLs as Graph writes them: {@code Location} headers and {@code @odata.context}. The origin
- * is PUBLIC_BASE_URL when configured, else the scheme and host the client called; the version
- * prefix is the contract's server base path.
+ * Absolute URLs as Graph writes them: {@code Location} headers, {@code @odata.context} and
+ * {@code @odata.nextLink}. The origin is PUBLIC_BASE_URL when configured, else the scheme and host
+ * the client called; the version prefix is the contract's server base path. Ids and query values
+ * leave RFC 3986's unreserved characters as they are and percent-encode every other one, once.
  */
 public final class GraphLinks {
 
@@ -66,7 +69,7 @@ public final class GraphLinks {
    * @param ownerId whose operations the list shows, for a path too long to repeat
    */
   public String nextPage(RoutingContext ctx, String ownerId, String skiptoken) {
-    String path = ctx.request().path();
+    String path = reencodedPath(ctx.request().path());
     if (path.length() > LONGEST_PATH) {
       path = basePath + "/users/" + segment(ownerId) + "/authentication/operations";
     }
@@ -77,7 +80,7 @@ public final class GraphLinks {
       }
       for (String value : CANONICAL.contains(name) ? List.of(canonical(name, ctx.queryParams().getAll(name)))
         : ctx.queryParams().getAll(name)) {
-        url.append(query(name)).append('=').append(query(value)).append('&');
+        url.append(queryName(name)).append('=').append(query(value)).append('&');
       }
     }
     return url.append("$skiptoken=").append(query(skiptoken)).toString();
@@ -88,7 +91,7 @@ public final class GraphLinks {
     int length = 0;
     for (var parameter : ctx.queryParams()) {
       if (!DROPPED.contains(parameter.getKey()) && !CANONICAL.contains(parameter.getKey())) {
-        length += query(parameter.getKey()).length() + query(parameter.getValue()).length() + 2;
+        length += queryName(parameter.getKey()).length() + query(parameter.getValue()).length() + 2;
       }
     }
     return length;
@@ -114,12 +117,35 @@ public final class GraphLinks {
     return serviceRoot(ctx) + "/$metadata#users('" + segment(userId) + "')/authentication/operations/$entity";
   }
 
-  /** A query component as Graph writes it: '$' stays readable, spaces are %20. */
-  private static String query(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("%24", "$");
+  /** A query parameter's name as Graph writes it: an OData option keeps its '$'. */
+  static String queryName(String name) {
+    return name.startsWith("$") ? "$" + percentEncoded(name.substring(1)) : percentEncoded(name);
   }
 
-  private static String segment(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  /** A query parameter's value. */
+  static String query(String value) {
+    return percentEncoded(value);
+  }
+
+  /** A path segment, e.g. an id. */
+  static String segment(String value) {
+    return percentEncoded(value);
+  }
+
+  /** The path as the client sent it, each segment decoded and encoded again as {@link #segment} does. */
+  static String reencodedPath(String path) {
+    // In a path '+' is itself, not a space as in a form.
+    return Arrays.stream(path.split("/", -1))
+      .map(segment -> segment(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8)))
+      .collect(Collectors.joining("/"));
+  }
+
+  /**
+   * RFC 3986's percent-encoding of UTF-8: its unreserved characters (A-Z a-z 0-9 - . _ ~) as they
+   * are, every other byte as %XY, once. URLEncoder does the same but for its form encoding's three
+   * exceptions, undone here: a space as '+' (so an input '+' is always %2B), '*' kept and '~' encoded.
+   */
+  static String percentEncoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
   }
 }

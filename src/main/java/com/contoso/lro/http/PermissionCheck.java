@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * contract lists under {@code x-permissions}, before the request is validated, so that a caller
  * without the right permission learns nothing more. Asking for another user's item without the
  * permission to read it is a 404, which does not reveal that the item exists; a caller who may read
- * it but not change it is told so (403).
+ * it but not change it is told so (403). A delegated token acting on another user also needs the
+ * signed-in user to hold one of the directory roles listed (its {@code wids} claim), as Graph asks:
+ * without one, 403.
  */
 final class PermissionCheck {
 
@@ -45,7 +47,7 @@ final class PermissionCheck {
     this.othersReaders = contract.operations().stream()
       .filter(operation -> operation.getHttpMethod() == HttpMethod.GET)
       .map(operation -> accessByOperation.get(operation.getOperationId()).others())
-      .reduce(new Required(List.of(), List.of()), Required::union);
+      .reduce(Required.NONE, Required::union);
   }
 
   /**
@@ -58,19 +60,10 @@ final class PermissionCheck {
     Optional<String> userId = access.userSegment() < 0 ? Optional.empty()
       : Optional.of(decode(segments(ctx.normalizedPath()).get(baseSegments + access.userSegment())));
     boolean self = userId.isEmpty() || (!caller.appOnly() && caller.isNamedBy(userId.get()));
-    Required required = self ? access.self() : access.others();
-    if (caller.appOnly() && required.application().isEmpty()) {
-      ctx.fail(ApiException.badRequest("This request is only valid with a delegated token: an app-only token has no "
-        + "signed-in user. Use /users/{id} instead."));
-      return false;
-    }
-    List<String> granting = caller.appOnly() ? required.application() : required.delegated();
-    if (!caller.hasAnyPermission(granting)) {
-      boolean hidden = !self && access.item()
-        && !caller.hasAnyPermission(caller.appOnly() ? othersReaders.application() : othersReaders.delegated());
-      ctx.fail(hidden
-        ? ApiException.itemNotFound()
-        : ApiException.accessDenied("This request needs one of these permissions: " + String.join(", ", granting) + "."));
+    Optional<ApiException> refusal = refusal(caller, self, access.item(), self ? access.self() : access.others(),
+      othersReaders);
+    if (refusal.isPresent()) {
+      ctx.fail(refusal.get());
       return false;
     }
     if (!self && !Caller.isObjectId(userId.get())) {
@@ -81,18 +74,60 @@ final class PermissionCheck {
     return true;
   }
 
+  /**
+   * The rule, apart from any request: why this caller may not make a call that needs
+   * {@code required}, or empty when it may.
+   *
+   * @param self          whether the call acts on the caller's own operations
+   * @param item          whether it acts on one item
+   * @param othersReaders the permissions that let a caller read another user's operations
+   */
+  static Optional<ApiException> refusal(Caller caller, boolean self, boolean item, Required required,
+                                        Required othersReaders) {
+    if (caller.appOnly() && required.application().isEmpty()) {
+      return Optional.of(ApiException.badRequest("This request is only valid with a delegated token: an app-only "
+        + "token has no signed-in user. Use /users/{id} instead."));
+    }
+    List<String> granting = caller.appOnly() ? required.application() : required.delegated();
+    if (!caller.hasAnyPermission(granting)) {
+      boolean hidden = !self && item
+        && !caller.hasAnyPermission(caller.appOnly() ? othersReaders.application() : othersReaders.delegated());
+      return Optional.of(hidden
+        ? ApiException.itemNotFound()
+        : ApiException.accessDenied("This request needs one of these permissions: " + String.join(", ", granting) + "."));
+    }
+    // An application acts in its own right; a signed-in user acts on another only as an administrator.
+    if (!self && !caller.appOnly() && !caller.hasAnyDirectoryRole(required.directoryRoles().stream()
+      .map(DirectoryRole::templateId).toList())) {
+      return Optional.of(ApiException.accessDenied("Acting on another user's operations with a delegated token needs "
+        + "the signed-in user to hold one of these Microsoft Entra roles: " + required.directoryRoles().stream()
+        .map(DirectoryRole::name).collect(Collectors.joining(", ")) + "."));
+    }
+    return Optional.empty();
+  }
+
   private static Access access(Operation operation) {
     if (!(operation.getExtensions().get("x-permissions") instanceof JsonObject permissions)) {
       throw new IllegalStateException("openapi.yaml: operation " + operation.getOperationId() + " lists no x-permissions");
     }
     List<String> path = segments(operation.getOpenAPIPath());
-    return new Access(path.indexOf(USER_ID), path.contains(ITEM_ID),
-      required(permissions.getJsonObject("self")), required(permissions.getJsonObject("others")));
+    Required others = required(permissions.getJsonObject("others"));
+    if (!others.delegated().isEmpty() && others.directoryRoles().isEmpty()) {
+      throw new IllegalStateException("openapi.yaml: operation " + operation.getOperationId()
+        + " lets delegated tokens act on other users but lists no x-permissions.others.directoryRoles");
+    }
+    return new Access(path.indexOf(USER_ID), path.contains(ITEM_ID), required(permissions.getJsonObject("self")), others);
   }
 
   private static Required required(JsonObject permissions) {
-    return permissions == null ? new Required(List.of(), List.of())
-      : new Required(strings(permissions.getJsonArray("delegated")), strings(permissions.getJsonArray("application")));
+    return permissions == null ? Required.NONE
+      : new Required(strings(permissions.getJsonArray("delegated")), strings(permissions.getJsonArray("application")),
+        directoryRoles(permissions.getJsonArray("directoryRoles")));
+  }
+
+  private static List<DirectoryRole> directoryRoles(JsonArray roles) {
+    return roles == null ? List.of() : roles.stream().map(JsonObject.class::cast)
+      .map(role -> new DirectoryRole(role.getString("name"), role.getString("templateId"))).toList();
   }
 
   private static List<String> strings(JsonArray values) {
@@ -114,10 +149,24 @@ final class PermissionCheck {
   private record Access(int userSegment, boolean item, Required self, Required others) {
   }
 
-  private record Required(List<String> delegated, List<String> application) {
+  /**
+   * What a call needs, as x-permissions lists it for one kind of target.
+   *
+   * @param delegated      any one of these in a delegated token's scopes
+   * @param application    any one of these in an app-only token's roles
+   * @param directoryRoles for a delegated token on another user: any one of these held by the signed-in user
+   */
+  record Required(List<String> delegated, List<String> application, List<DirectoryRole> directoryRoles) {
+    static final Required NONE = new Required(List.of(), List.of(), List.of());
+
     Required union(Required other) {
       return new Required(Stream.concat(delegated.stream(), other.delegated.stream()).distinct().toList(),
-        Stream.concat(application.stream(), other.application.stream()).distinct().toList());
+        Stream.concat(application.stream(), other.application.stream()).distinct().toList(),
+        Stream.concat(directoryRoles.stream(), other.directoryRoles.stream()).distinct().toList());
     }
+  }
+
+  /** A Microsoft Entra built-in role, by the template id that the wids claim carries. */
+  record DirectoryRole(String name, String templateId) {
   }
 }

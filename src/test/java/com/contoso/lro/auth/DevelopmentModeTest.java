@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.contoso.lro.TestService;
+import com.contoso.lro.TestTokens;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -117,6 +118,22 @@ class DevelopmentModeTest {
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
     assertThat(service.storedRow(DevToken.USER_OID, response.bodyAsJsonObject().getString("id"))).isNotNull();
+  }
+
+  @Test
+  void make_token_with_scopes_and_directory_roles_mints_an_administrator_who_reads_another_user(Vertx vertx) {
+    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(DevSigningKey.loadOrCreate(keyFile).signing()));
+    String path = "/beta/users/" + java.util.UUID.randomUUID() + "/authentication/operations";
+    JWTOptions options = new JWTOptions().setAlgorithm("ES256").setExpiresInMinutes(60);
+    String withoutRole = signer.generateToken(DevToken.claims("--scp=UserAuthenticationMethod.ReadWrite.All"), options);
+    String administrator = signer.generateToken(DevToken.claims("--scp=UserAuthenticationMethod.ReadWrite.All",
+      "--wids=" + TestTokens.AUTHENTICATION_ADMINISTRATOR), options);
+
+    HttpResponse<Buffer> refused = service.call(io.vertx.core.http.HttpMethod.GET, path, withoutRole, null);
+    HttpResponse<Buffer> listed = service.call(io.vertx.core.http.HttpMethod.GET, path, administrator, null);
+
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(403);
+    assertThat(listed.statusCode()).as(listed.bodyAsString()).isEqualTo(200);
   }
 
   @Test

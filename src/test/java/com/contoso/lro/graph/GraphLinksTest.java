@@ -73,8 +73,8 @@ class GraphLinksTest {
     String counted = linkOf(CALLED, (graphLinks, ctx) -> String.valueOf(GraphLinks.echoedLength(ctx)),
       "/beta/me/authentication/operations?$filter=a%20b&$top=5&$orderby=id&$skip=3&$skiptoken=x&tenant=%24");
 
-    assertThat(counted).as("'$filter=a%%20b&' and 'tenant=$&'").isEqualTo(String.valueOf("$filter=a%20b&".length()
-      + "tenant=$&".length()));
+    assertThat(counted).as("'$filter=a%%20b&' and 'tenant=%%24&'").isEqualTo(String.valueOf("$filter=a%20b&".length()
+      + "tenant=%24&".length()));
   }
 
   @Test
@@ -85,6 +85,45 @@ class GraphLinksTest {
       .isEqualTo(origin() + "/beta/$metadata#users('" + OWNER + "')/authentication/operations");
     assertThat(linkOf(CALLED, (graphLinks, ctx) -> graphLinks.operationEntityContext(ctx, OWNER), "/any"))
       .isEqualTo(origin() + "/beta/$metadata#users('" + OWNER + "')/authentication/operations/$entity");
+  }
+
+  @Test
+  void unreserved_characters_stay_as_they_are_and_every_other_is_percent_encoded_once() {
+    assertThat(GraphLinks.segment("a~b")).isEqualTo("a~b");
+    assertThat(GraphLinks.segment("AZaz09-._~")).isEqualTo("AZaz09-._~");
+    assertThat(GraphLinks.segment("a b")).isEqualTo("a%20b");
+    assertThat(GraphLinks.segment("é")).isEqualTo("%C3%A9");
+    assertThat(GraphLinks.segment("\uD83D\uDE00")).isEqualTo("%F0%9F%98%80");
+    assertThat(GraphLinks.segment("a/b")).isEqualTo("a%2Fb");
+    assertThat(GraphLinks.segment("a+b")).isEqualTo("a%2Bb");
+    assertThat(GraphLinks.segment("100%")).isEqualTo("100%25");
+    assertThat(GraphLinks.segment("%7E")).as("once: an escape in an id is the id's").isEqualTo("%257E");
+    assertThat(GraphLinks.query("!$&'()*+,;=:@#?[]")).as("delimiters, in a query value too")
+      .isEqualTo("%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40%23%3F%5B%5D");
+  }
+
+  @Test
+  void every_ascii_character_is_itself_when_unreserved_else_its_escape() {
+    for (char c = 0; c < 128; c++) {
+      boolean unreserved = Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0;
+      assertThat(GraphLinks.percentEncoded(String.valueOf(c))).as("U+%04X", (int) c)
+        .isEqualTo(unreserved ? String.valueOf(c) : String.format("%%%02X", (int) c));
+    }
+  }
+
+  @Test
+  void an_odata_option_keeps_its_dollar_and_any_other_name_is_encoded() {
+    assertThat(GraphLinks.queryName("$filter")).isEqualTo("$filter");
+    assertThat(GraphLinks.queryName("a$b~c d")).isEqualTo("a%24b~c%20d");
+  }
+
+  @Test
+  void next_page_writes_the_path_and_query_with_unreserved_characters_unencoded() {
+    String next = linkOf(CALLED, (graphLinks, ctx) -> graphLinks.nextPage(ctx, OWNER, "t~1"),
+      "/beta/users/ada%7elovelace@contoso.test/authentication/operations?$filter=id%20eq%20%27a%7Eb%2Bc%27&x%7E=%7e");
+
+    assertThat(next).isEqualTo(origin() + "/beta/users/ada~lovelace%40contoso.test/authentication/operations"
+      + "?$filter=id%20eq%20%27a~b%2Bc%27&x~=~&$skiptoken=t~1");
   }
 
   @Test

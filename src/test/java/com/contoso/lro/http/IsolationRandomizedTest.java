@@ -3,6 +3,7 @@ package com.contoso.lro.http;
 import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.contract.ContractLoader;
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -56,20 +57,31 @@ class IsolationRandomizedTest extends ServiceTest {
   private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
   /** The permissions that allow a call, as x-permissions lists them for one kind of target. */
-  record Rule(List<String> delegated, List<String> application) {
-    static final Rule NONE = new Rule(List.of(), List.of());
+  record Rule(List<String> delegated, List<String> application, List<String> directoryRoles) {
+    static final Rule NONE = new Rule(List.of(), List.of(), List.of());
 
     static Rule of(JsonObject permissions) {
       return permissions == null ? NONE : new Rule(strings(permissions.getJsonArray("delegated")),
-        strings(permissions.getJsonArray("application")));
+        strings(permissions.getJsonArray("application")), permissions.getJsonArray("directoryRoles", new JsonArray())
+        .stream().map(role -> ((JsonObject) role).getString("templateId")).toList());
     }
 
     List<String> forTokenOf(Principal caller) {
       return caller.appOnly() ? application : delegated;
     }
 
-    boolean grants(Principal caller) {
+    /** Whether the token's scopes or roles grant the call. */
+    boolean grantsPermission(Principal caller) {
       return forTokenOf(caller).stream().anyMatch(caller.permissions()::contains);
+    }
+
+    /** Whether the signed-in user holds a directory role the call needs, if it needs one. */
+    boolean grantsDirectoryRole(Principal caller) {
+      return caller.appOnly() || directoryRoles.isEmpty() || directoryRoles.stream().anyMatch(caller.directoryRoles()::contains);
+    }
+
+    boolean grants(Principal caller) {
+      return grantsPermission(caller) && grantsDirectoryRole(caller);
     }
 
     private static List<String> strings(JsonArray values) {
@@ -97,10 +109,11 @@ class IsolationRandomizedTest extends ServiceTest {
   }
 
   /** A caller: a signed-in user, or an app with an app-only token. */
-  record Principal(String name, String oid, Optional<String> upn, boolean appOnly, Set<String> permissions, String token) {
+  record Principal(String name, String oid, Optional<String> upn, boolean appOnly, Set<String> permissions,
+                   Set<String> directoryRoles, String token) {
     @Override
     public String toString() {
-      return name + (appOnly ? " roles " : " scp ") + permissions;
+      return name + (appOnly ? " roles " : " scp ") + permissions + (directoryRoles.isEmpty() ? "" : " wids " + directoryRoles);
     }
   }
 
@@ -215,6 +228,7 @@ class IsolationRandomizedTest extends ServiceTest {
   private List<Principal> callers(Random random, List<Call> calls) {
     List<String> delegated = permissionsNamed(calls, false, "User.Read");
     List<String> application = permissionsNamed(calls, true, "Directory.Read.All");
+    List<String> directoryRoles = directoryRolesNamed(calls, TestTokens.USER_ADMINISTRATOR);
     Rule othersReaders = othersRule(calls, HttpMethod.GET);
     Rule othersWriters = othersRule(calls, HttpMethod.PATCH);
     while (true) {
@@ -223,8 +237,10 @@ class IsolationRandomizedTest extends ServiceTest {
         String oid = UUID.randomUUID().toString();
         String upn = "user" + i + "-" + oid.substring(0, 8) + "@contoso.test";
         Set<String> scopes = subset(random, delegated);
-        callers.add(new Principal("user" + i, oid, Optional.of(upn), false, scopes, service.tokens.user()
-          .claim("oid", oid).claim("upn", upn).claim("scp", scopes.isEmpty() ? null : String.join(" ", scopes)).sign()));
+        Set<String> wids = subset(random, directoryRoles);
+        callers.add(new Principal("user" + i, oid, Optional.of(upn), false, scopes, wids, service.tokens.user()
+          .claim("oid", oid).claim("upn", upn).claim("scp", scopes.isEmpty() ? null : String.join(" ", scopes))
+          .directoryRoles(wids.toArray(String[]::new)).sign()));
       }
       for (int i = 0; i < APPS; i++) {
         String oid = UUID.randomUUID().toString();
@@ -232,7 +248,7 @@ class IsolationRandomizedTest extends ServiceTest {
         if (roles.isEmpty()) {
           roles = Set.of(application.get(random.nextInt(application.size())));
         }
-        callers.add(new Principal("app" + i, oid, Optional.empty(), true, roles,
+        callers.add(new Principal("app" + i, oid, Optional.empty(), true, roles, Set.of(),
           service.tokens.user().claim("oid", oid).without("upn").appOnly(roles.toArray(String[]::new)).sign()));
       }
       boolean someoneWritesOthers = callers.stream().anyMatch(othersWriters::grants);
@@ -259,6 +275,13 @@ class IsolationRandomizedTest extends ServiceTest {
         named.addAll(application ? rule.application() : rule.delegated());
       }
     }
+    named.add(unrelated);
+    return List.copyOf(named);
+  }
+
+  private static List<String> directoryRolesNamed(List<Call> calls, String unrelated) {
+    Set<String> named = new LinkedHashSet<>();
+    calls.forEach(call -> named.addAll(call.others().directoryRoles()));
     named.add(unrelated);
     return List.copyOf(named);
   }
@@ -324,9 +347,12 @@ class IsolationRandomizedTest extends ServiceTest {
     if (caller.appOnly() && rule.application().isEmpty()) {
       return new Expected(400, null, "badRequest");
     }
-    if (!rule.grants(caller)) {
-      boolean hidden = !self && call.item() && !call.readers().grants(caller);
+    if (!rule.grantsPermission(caller)) {
+      boolean hidden = !self && call.item() && !call.readers().grantsPermission(caller);
       return hidden ? new Expected(404, null, "itemNotFound") : new Expected(403, null, "accessDenied");
+    }
+    if (!rule.grantsDirectoryRole(caller)) {
+      return new Expected(403, null, "accessDenied");
     }
     if (!self && !GUID.matcher(userId).matches()) {
       return new Expected(404, null, "notFound");

@@ -1,6 +1,7 @@
 package com.contoso.lro.http;
 
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestTokens;
 import com.contoso.lro.TestTokens.Token;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ class OtherUsersTest extends ServiceTest {
   void another_users_object_id_in_upper_case_names_the_same_user() {
     Token alice = service.tokens.user();
     String id = service.create(alice.sign(), new JsonObject()).bodyAsJsonObject().getString("id");
-    String admin = service.tokens.user().claim("scp", ADMIN).sign();
+    String admin = service.tokens.user().claim("scp", ADMIN).directoryRoles(TestTokens.AUTHENTICATION_ADMINISTRATOR).sign();
 
     HttpResponse<Buffer> listed = service.call(GET,
       "/beta/users/" + alice.oid().toUpperCase(Locale.ROOT) + "/authentication/operations", admin, null);
@@ -35,7 +36,7 @@ class OtherUsersTest extends ServiceTest {
   @Test
   void a_create_for_another_user_by_upper_case_object_id_is_theirs() {
     Token alice = service.tokens.user();
-    String admin = service.tokens.user().claim("scp", ADMIN).sign();
+    String admin = service.tokens.user().claim("scp", ADMIN).directoryRoles(TestTokens.AUTHENTICATION_ADMINISTRATOR).sign();
 
     String id = service.call(POST, "/beta/users/" + alice.oid().toUpperCase(Locale.ROOT) + "/authentication/operations",
       admin, new JsonObject()).bodyAsJsonObject().getString("id");
@@ -45,7 +46,7 @@ class OtherUsersTest extends ServiceTest {
 
   @Test
   void another_user_named_other_than_by_object_id_is_not_found_and_nothing_is_stored() {
-    String admin = service.tokens.user().claim("scp", ADMIN).sign();
+    String admin = service.tokens.user().claim("scp", ADMIN).directoryRoles(TestTokens.AUTHENTICATION_ADMINISTRATOR).sign();
 
     HttpResponse<Buffer> created = service.call(POST, "/beta/users/alice@contoso.test/authentication/operations",
       admin, new JsonObject());
@@ -73,7 +74,8 @@ class OtherUsersTest extends ServiceTest {
   void a_reader_of_other_users_is_told_403_when_changing_their_item_not_that_it_is_missing() {
     Token alice = service.tokens.user();
     String id = service.create(alice.sign(), new JsonObject()).bodyAsJsonObject().getString("id");
-    String reader = service.tokens.user().claim("scp", "UserAuthenticationMethod.Read.All").sign();
+    String reader = service.tokens.user().claim("scp", "UserAuthenticationMethod.Read.All")
+      .directoryRoles(TestTokens.GLOBAL_READER).sign();
 
     HttpResponse<Buffer> patched = service.call(io.vertx.core.http.HttpMethod.PATCH,
       "/beta/users/" + alice.oid() + "/authentication/operations/" + id, reader, new JsonObject().put("status", "failed"));

@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.ServiceTest;
+import com.contoso.lro.TestTokens;
 import com.contoso.lro.TestTokens.Token;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -140,7 +141,7 @@ class CountOperationsTest extends ServiceTest {
     Token alice = service.tokens.user();
     create(alice.sign(), new JsonObject());
     create(alice.sign(), new JsonObject().put("status", "running"));
-    String admin = service.tokens.user().claim("scp", scope).sign();
+    String admin = service.tokens.user().claim("scp", scope).directoryRoles(TestTokens.GLOBAL_READER).sign();
 
     HttpResponse<Buffer> all = get(admin, "/beta/users/" + alice.oid() + "/authentication/operations/$count");
     HttpResponse<Buffer> running = get(admin, "/beta/users/" + alice.oid() + "/authentication/operations/$count?$filter="

@@ -65,6 +65,22 @@ class CreateOperationTest extends ServiceTest {
   }
 
   @Test
+  void location_keeps_a_tilde_in_a_client_chosen_id_and_leads_to_the_operation() {
+    Token user = service.tokens.user();
+
+    HttpResponse<Buffer> response = service.create(user.sign(), new JsonObject().put("id", "reset~1.a_b-c"));
+    String location = response.getHeader("Location");
+    HttpResponse<Buffer> followed = service.call(io.vertx.core.http.HttpMethod.GET,
+      location.substring(("http://localhost:" + service.port).length()), user.sign(), null);
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    assertThat(location).isEqualTo("http://localhost:" + service.port + "/beta/users/" + user.oid()
+      + "/authentication/operations/reset~1.a_b-c");
+    assertThat(followed.statusCode()).as(followed.bodyAsString()).isEqualTo(200);
+    assertThat(followed.bodyAsJsonObject().getString("id")).isEqualTo("reset~1.a_b-c");
+  }
+
+  @Test
   void the_row_is_committed_before_the_201_and_owned_by_the_tokens_oid() {
     Token user = service.tokens.user();
 
