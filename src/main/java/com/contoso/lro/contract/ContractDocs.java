@@ -43,21 +43,33 @@ public final class ContractDocs {
   private final Buffer index;
   private final Buffer initializer;
   private final String swaggerUiVersion;
+  private final ServiceMetadata metadata;
 
-  private ContractDocs(ServedContract contract, Buffer index, Buffer initializer, String swaggerUiVersion) {
+  private ContractDocs(ServedContract contract, Buffer index, Buffer initializer, String swaggerUiVersion,
+                       ServiceMetadata metadata) {
     this.contract = contract;
+    this.metadata = metadata;
     this.index = index;
     this.initializer = initializer;
     this.swaggerUiVersion = swaggerUiVersion;
   }
 
-  /** Reads the page and Swagger UI's version from the classpath, off the event loop. */
+  /**
+   * Reads the page and Swagger UI's version from the classpath, and makes the CSDL of GET $metadata
+   * from the contract, off the event loop.
+   */
   public static Future<ContractDocs> load(Vertx vertx, ServedContract contract) {
     Future<Buffer> index = ContractLoader.readResource(vertx, PAGE + "index.html");
     Future<Buffer> initializer = ContractLoader.readResource(vertx, PAGE + "swagger-initializer.js");
     Future<String> version = ContractLoader.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
-    return Future.all(index, initializer, version)
-      .map(all -> new ContractDocs(contract, index.result(), initializer.result(), version.result()));
+    Future<ServiceMetadata> metadata = vertx.executeBlocking(() -> ServiceMetadata.of(contract.tree()));
+    return Future.all(index, initializer, version, metadata)
+      .map(all -> new ContractDocs(contract, index.result(), initializer.result(), version.result(), metadata.result()));
+  }
+
+  /** GET $metadata's document; the contract's router serves it, under /beta, as the contract declares it. */
+  public ServiceMetadata metadata() {
+    return metadata;
   }
 
   /**
