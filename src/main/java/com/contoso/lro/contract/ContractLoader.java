@@ -63,7 +63,7 @@ public final class ContractLoader {
    * JSON, text and octet streams; $metadata answers application/xml): the library only reads
    * responses to check them in tests, which check such bodies themselves. The file is served as written.
    */
-  static JsonObject withoutUnsupportedResponseMedia(JsonObject tree) {
+  public static JsonObject withoutUnsupportedResponseMedia(JsonObject tree) {
     List<JsonObject> responses = new ArrayList<>();
     JsonObject components = tree.getJsonObject("components", new JsonObject());
     components.getJsonObject("responses", new JsonObject()).forEach(entry -> responses.add((JsonObject) entry.getValue()));
