@@ -63,6 +63,17 @@ class MetadataTest extends ServiceTest {
     assertGraphError(response, 406, "notAcceptable");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"application/xml;q=abc", ";;;", ",", "=", "application", "/xml", "application/xml;q=2", "*/*;q=-1"})
+  void a_malformed_accept_is_answered_never_a_500(String accept) {
+    HttpResponse<Buffer> response = await(request(HttpMethod.GET, METADATA, null).putHeader("Accept", accept).send());
+
+    assertThat(response.statusCode()).as(accept).isIn(200, 406);
+    if (response.statusCode() == 406) {
+      assertGraphError(response, 406, "notAcceptable");
+    }
+  }
+
   @Test
   void another_method_is_a_405() {
     String token = service.tokens.user().sign();
