@@ -20,15 +20,17 @@ import java.util.TreeMap;
 /**
  * GET /beta/$metadata: the CSDL (OData 4.0, XML) of what this service serves, as Graph's own
  * metadata describes it, made once at start-up from openapi.yaml's schemas, so that the two cannot
- * drift: {@code microsoft.graph.entity}, the entity the contract's list items are and every enum
- * they use, and Graph's path to them: the {@code users} set and the {@code me} singleton of
- * {@code user}, whose contained {@code authentication} contains the {@code operations}.
+ * drift: {@code microsoft.graph.entity} and {@code longRunningOperation} from the schemas of those
+ * names, with every enum their properties refer to; and Graph's path to the operations: the
+ * {@code users} set and the {@code me} singleton of {@code user}, whose contained
+ * {@code authentication} contains the {@code operations}. Graph's types have more than these; only
+ * what this service serves is described.
  */
 public final class ServiceMetadata {
 
-  public static final String MEDIA_TYPE = "application/xml";
-  static final String NAMESPACE = "microsoft.graph";
-  static final String ALIAS = "graph";
+  private static final String MEDIA_TYPE = "application/xml";
+  private static final String NAMESPACE = "microsoft.graph";
+  private static final String ALIAS = "graph";
   private static final String EDMX = "http://docs.oasis-open.org/odata/ns/edmx";
   private static final String EDM = "http://docs.oasis-open.org/odata/ns/edm";
   private static final String SCHEMA_REF = "#/components/schemas/";
