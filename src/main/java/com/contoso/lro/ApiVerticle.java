@@ -88,7 +88,7 @@ public final class ApiVerticle extends VerticleBase {
       Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), idempotentCreates, operationMetrics, new DatabaseTimeout(config.database().timeout()));
-    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits);
+    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata());
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,

@@ -50,12 +50,15 @@ class ContractTest {
     }
   }
 
-  /** The service skips this check at start-up, as the file in its jar is this one. */
+  /**
+   * The service skips this check at start-up, as the file in its jar is this one; vertx-openapi
+   * cannot load an XML response at all, so the check reads the file as the service loads it.
+   */
   @Test
   void openapi_yaml_passes_vertx_openapis_own_check_against_the_openapi_meta_schema(Vertx vertx) {
     ServedContract served = await(ContractLoader.read(vertx));
 
-    OpenAPIContract checked = await(OpenAPIContract.from(vertx, served.tree()));
+    OpenAPIContract checked = await(OpenAPIContract.from(vertx, ContractLoader.withoutUnsupportedResponseMedia(served.tree())));
 
     assertThat(checked.operations()).extracting(Operation::getOperationId)
       .containsExactlyInAnyOrderElementsOf(await(ContractLoader.load(vertx, Future.succeededFuture(served))).operations().stream()
@@ -64,7 +67,7 @@ class ContractTest {
 
   /**
    * Each operation names its call (x-lro-call), the binding declares one method per call, and every
-   * call is served under each of the three roots.
+   * call on a user's operations is served under each of the three roots ($metadata, on none, once).
    */
   @Test
   void every_operation_of_the_contract_names_a_call_whose_method_the_generated_binding_declares(Vertx vertx) {
@@ -77,10 +80,10 @@ class ContractTest {
     Map<String, String> calls = contract.operations().stream()
       .collect(Collectors.toMap(Operation::getOperationId, operation -> String.valueOf(operation.getExtensions().get("x-lro-call"))));
 
-    assertThat(bound).containsExactlyInAnyOrder("list", "count", "create", "get", "update", "delete");
+    assertThat(bound).containsExactlyInAnyOrder("list", "count", "create", "get", "update", "delete", "metadata");
     assertThat(calls.values()).allSatisfy(call -> assertThat(bound).contains(call));
     assertThat(calls.values().stream().collect(Collectors.groupingBy(call -> call, Collectors.counting())))
-      .allSatisfy((call, operations) -> assertThat(operations).as(call).isEqualTo(3L));
+      .allSatisfy((call, operations) -> assertThat(operations).as(call).isEqualTo(call.equals("metadata") ? 1L : 3L));
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.contoso.lro;
 
 import com.contoso.lro.contract.ContractLoader;
+import com.contoso.lro.contract.ServedContract;
 import com.contoso.lro.config.AppConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -152,9 +153,12 @@ public final class TestService {
                                             PrometheusMeterRegistry registry, TestClock clock) {
     AppConfig config = AppConfig.from(env);
     return Application.deploy(vertx, config, registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry, clock)
-      .compose(deployment -> ContractLoader.load(vertx).map(contract -> new TestService(vertx, tokens, database,
-        env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract)), ownsDatabase,
-        clock)));
+      .compose(deployment -> {
+        Future<ServedContract> served = ContractLoader.read(vertx);
+        return ContractLoader.load(vertx, served).map(contract -> new TestService(vertx, tokens, database,
+          env, deployment, new ContractConformance(contract, ResponseValidator.create(vertx, contract), served.result().tree()),
+          ownsDatabase, clock));
+      });
   }
 
   public Future<Void> stop() {

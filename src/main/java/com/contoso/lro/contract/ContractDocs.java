@@ -15,6 +15,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.List;
 
 /**
  * The contract and its reference page, without a token: GET /openapi.yaml and /openapi.json, their
@@ -47,25 +48,37 @@ public final class ContractDocs {
   private final Buffer index;
   private final Buffer initializer;
   private final String swaggerUiVersion;
+  private final ServiceMetadata metadata;
 
   private ContractDocs(ServedContract contract, ServedContract rendition, Buffer index, Buffer initializer,
-                       String swaggerUiVersion) {
+                       String swaggerUiVersion, ServiceMetadata metadata) {
     this.contract = contract;
     this.rendition = rendition;
+    this.metadata = metadata;
     this.index = index;
     this.initializer = initializer;
     this.swaggerUiVersion = swaggerUiVersion;
   }
 
-  /** Reads the 3.0 rendition, the page and Swagger UI's version from the classpath, off the event loop. */
+  /**
+   * Reads the 3.0 rendition, the page and Swagger UI's version from the classpath, and makes the CSDL
+   * of GET $metadata from the contract, off the event loop.
+   */
   public static Future<ContractDocs> load(Vertx vertx, ServedContract contract) {
     Future<ServedContract> rendition = ContractLoader.readResource(vertx, RENDITION)
       .compose(text -> vertx.executeBlocking(() -> ServedContract.parse(text.toString())));
     Future<Buffer> index = ContractLoader.readResource(vertx, PAGE + "index.html");
     Future<Buffer> initializer = ContractLoader.readResource(vertx, PAGE + "swagger-initializer.js");
     Future<String> version = ContractLoader.readResource(vertx, SWAGGER_UI_POM).map(ContractDocs::version);
-    return Future.all(rendition, index, initializer, version)
-      .map(all -> new ContractDocs(contract, rendition.result(), index.result(), initializer.result(), version.result()));
+    Future<ServiceMetadata> metadata = vertx.executeBlocking(() -> ServiceMetadata.of(contract.tree()));
+    return Future.all(List.of(rendition, index, initializer, version, metadata))
+      .map(all -> new ContractDocs(contract, rendition.result(), index.result(), initializer.result(), version.result(),
+        metadata.result()));
+  }
+
+  /** GET $metadata's document; the contract's router serves it, under /beta, as the contract declares it. */
+  public ServiceMetadata metadata() {
+    return metadata;
   }
 
   /**

@@ -37,6 +37,17 @@ public final class ContractOperations {
     return operation == null ? NO_ROUTE : routeTemplate(contract, operation);
   }
 
+  /** Whether the contract serves the operation without a token ({@code security: []}), as $metadata. */
+  public static boolean isPublic(Operation operation) {
+    return operation.getSecurityRequirements().isEmpty();
+  }
+
+  /** Whether the request names an operation that the contract serves without a token. */
+  public static boolean isPublic(RoutingContext ctx, OpenAPIContract contract) {
+    Operation operation = of(ctx, contract);
+    return operation != null && isPublic(operation);
+  }
+
   /** Keeps the operation whose route serves the request, so that its log line need not look it up. */
   public static void put(RoutingContext ctx, Operation operation) {
     ctx.put(KEY, operation);

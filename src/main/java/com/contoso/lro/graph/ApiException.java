@@ -81,6 +81,7 @@ public final class ApiException extends RuntimeException {
       case 403 -> "forbidden";
       case 404 -> "notFound";
       case 405 -> "methodNotAllowed";
+      case 406 -> "notAcceptable";
       case 413 -> "payloadTooLarge";
       case 415 -> "unsupportedMediaType";
       case 503 -> "serviceUnavailable";

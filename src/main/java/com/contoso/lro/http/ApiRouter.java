@@ -42,7 +42,7 @@ public final class ApiRouter {
                               UnaryOperator<JsonNode> leniency) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract)
       .rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-      .rootHandler(new BearerAuthentication(verifier))
+      .rootHandler(new BearerAuthentication(verifier, contract))
       .rootHandler(new ThrottleCheck(throttle));
     // BearerAuthentication enforces the contract's security requirement, answering in Graph's terms;
     // vertx-web's JWTAuthHandler would answer some bad tokens 400 and knows nothing of oid.

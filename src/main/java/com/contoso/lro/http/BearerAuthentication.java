@@ -3,6 +3,8 @@ package com.contoso.lro.http;
 import com.contoso.lro.graph.ApiException;
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.auth.TokenVerifier;
+import com.contoso.lro.contract.ContractOperations;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -10,20 +12,34 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Requires a valid bearer token on every API request, as the contract's global security
  * requirement says, before anything else looks at the request: an unauthenticated caller learns
- * nothing from validation errors or unknown paths.
+ * nothing from validation errors or unknown paths. An operation that the contract declares with
+ * no security requirement ({@code security: []}, GET $metadata, as on Graph) needs no token, and
+ * any it carries is not looked at.
  */
 public final class BearerAuthentication implements Handler<RoutingContext> {
 
   private static final String BEARER = "Bearer ";
 
   private final TokenVerifier verifier;
+  private final OpenAPIContract contract;
 
+  /** Requires a token on every request. */
   public BearerAuthentication(TokenVerifier verifier) {
+    this(verifier, null);
+  }
+
+  /** @param contract whose operations without a security requirement need no token */
+  public BearerAuthentication(TokenVerifier verifier, OpenAPIContract contract) {
     this.verifier = verifier;
+    this.contract = contract;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (contract != null && ContractOperations.isPublic(ctx, contract)) {
+      ctx.next();
+      return;
+    }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization == null || authorization.isBlank()) {
       ctx.fail(ApiException.unauthorized("Access token is empty.", "Bearer"));

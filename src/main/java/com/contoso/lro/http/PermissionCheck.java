@@ -42,10 +42,10 @@ final class PermissionCheck {
 
   PermissionCheck(OpenAPIContract contract) {
     this.baseSegments = segments(ContractOperations.basePath(contract)).size();
-    this.accessByOperation = contract.operations().stream()
+    this.accessByOperation = contract.operations().stream().filter(operation -> !ContractOperations.isPublic(operation))
       .collect(Collectors.toMap(Operation::getOperationId, PermissionCheck::access));
     this.othersReaders = contract.operations().stream()
-      .filter(operation -> operation.getHttpMethod() == HttpMethod.GET)
+      .filter(operation -> operation.getHttpMethod() == HttpMethod.GET && !ContractOperations.isPublic(operation))
       .map(operation -> accessByOperation.get(operation.getOperationId()).others())
       .reduce(Required.NONE, Required::union);
   }
@@ -56,6 +56,10 @@ final class PermissionCheck {
    */
   boolean passes(RoutingContext ctx, Operation operation) {
     Access access = accessByOperation.get(operation.getOperationId());
+    if (access == null) {
+      // An operation the contract serves without a token acts on no one's operations.
+      return true;
+    }
     Caller caller = Caller.of(ctx);
     Optional<String> userId = access.userSegment() < 0 ? Optional.empty()
       : Optional.of(decode(segments(ctx.normalizedPath()).get(baseSegments + access.userSegment())));

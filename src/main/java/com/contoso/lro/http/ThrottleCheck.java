@@ -27,7 +27,13 @@ public final class ThrottleCheck implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    long wait = throttle.secondsToWait(Caller.of(ctx).oid());
+    Caller caller = Caller.of(ctx);
+    if (caller == null) {
+      // An operation served without a token (GET $metadata) spends from no caller's bucket.
+      ctx.next();
+      return;
+    }
+    long wait = throttle.secondsToWait(caller.oid());
     if (wait > 0) {
       ctx.fail(ApiException.tooManyRequests(wait,
         "Too many requests: this service allows " + limit + ". Retry after " + wait + " seconds."));

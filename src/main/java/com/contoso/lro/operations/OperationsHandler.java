@@ -2,6 +2,7 @@ package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Caller;
 import com.contoso.lro.graph.Owner;
+import com.contoso.lro.contract.ServiceMetadata;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
 import com.contoso.lro.graph.ApiException;
@@ -46,12 +47,16 @@ public final class OperationsHandler implements OperationsApi {
   private final OperationJson operationJson = new OperationJson();
   private final PerCallerLimit longPolls;
   private final SlicedBodies bodies;
+  private final ServiceMetadata metadata;
 
   /**
    * @param service bounds each of its calls by DB_TIMEOUT_SECONDS; a wait for a change here is not one
    * @param limits  what each caller may hold at once on this instance, and its lists' database time
+   * @param metadata the CSDL that GET $metadata serves, made from the contract
    */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits) {
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits,
+                           ServiceMetadata metadata) {
+    this.metadata = metadata;
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
@@ -59,6 +64,12 @@ public final class OperationsHandler implements OperationsApi {
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
     this.bodies = new SlicedBodies(limits.largePages());
+  }
+
+  /** GET $metadata: what the @odata.context of every answer here refers to. */
+  @Override
+  public void metadata(RoutingContext ctx) {
+    metadata.serve(ctx);
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
