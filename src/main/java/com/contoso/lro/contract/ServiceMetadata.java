@@ -199,8 +199,10 @@ public final class ServiceMetadata {
       }
       JsonObject property = properties.getJsonObject(name);
       List<String> types = types(property);
+      // The key is never null in OData, whether or not the contract requires it on input (a create may leave it out).
+      boolean key = owner.equals(ENTITY) && name.equals("id");
       byName.put(name, new Property(name, edmType(schemas, owner + "." + name, property, types, enums),
-        !required.contains(name) || types.contains("null")));
+        !key && (!required.contains(name) || types.contains("null"))));
     }
     return new ArrayList<>(byName.values());
   }
