@@ -32,7 +32,9 @@ if "$bin/oas-validate" openapi.yaml >"$log" 2>&1 || ! grep -q "Must be an OpenAP
 fi
 "$bin/swagger-cli" validate "$rendition" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 
-"$bin/openapi" --input "$rendition" --output "$client" --client fetch --name LroClient --useOptions --useUnionTypes \
+# By its own path: Redocly's CLI installs a command named openapi too, and which one node_modules/.bin
+# links depends on the order npm installs them.
+node node_modules/openapi-typescript-codegen/bin/index.js --input "$rendition" --output "$client" --client fetch --name LroClient --useOptions --useUnionTypes \
   >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 "$bin/tsc" -p clients/typescript-3.0/tsconfig.json
 echo "openapi-3.0: $rendition (OpenAPI $(sed -n 's/^openapi: //p' "$rendition")) passes oas-validator $(node -p 'require("oas-validator/package.json").version') and swagger-cli $(node -p 'require("@apidevtools/swagger-cli/package.json").version'), and the client that openapi-typescript-codegen $(node -p 'require("openapi-typescript-codegen/package.json").version') generates from it (into $client) type-checks with clients/typescript-3.0/usage.ts (tsc, strict)"
