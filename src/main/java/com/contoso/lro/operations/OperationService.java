@@ -255,7 +255,7 @@ public final class OperationService {
       PageDepth.check(request.orderby(), skip, top);
       OperationStore.Matching matching = OperationStore.matching(owner.id(), request.filter());
       Future<List<Operation>> rows = resolved(owner, order, token)
-        .compose(after -> rows(matching, order, after, top + 1, skip));
+        .compose(after -> store.list(matching, order, after, top + 1, skip));
       Future<Optional<Long>> count = request.count()
         ? store.count(matching).map(Optional::of)
         : Future.succeededFuture(Optional.empty());
@@ -269,34 +269,6 @@ public final class OperationService {
       });
     });
   }
-
-  /**
-   * {@code wanted} rows after {@code after}, read {@link #ROWS_PER_STATEMENT} at a time, each statement
-   * resuming after the last row of the one before (as @odata.nextLink would). The PostgreSQL client
-   * keeps a whole result in one buffer until its last row, and copies it again every 16 reads on its
-   * event loop: a page of 999 rows of 4,096-character values was 4.4 MB held and copied there
-   * (bench/README.md#the-hostile-phase).
-   */
-  private Future<List<Operation>> rows(OperationStore.Matching matching, List<SortTerm> order, List<Object> after,
-                                       int wanted, int skip) {
-    int limit = Math.min(wanted, ROWS_PER_STATEMENT);
-    return store.list(matching, order, after, limit, skip).compose(read -> {
-      if (read.size() < limit || limit == wanted) {
-        return Future.succeededFuture(read);
-      }
-      Operation last = read.get(read.size() - 1);
-      return rows(matching, order, order.stream().map(term -> term.valueOf().apply(last)).toList(), wanted - limit, 0)
-        .map(rest -> {
-          List<Operation> all = new ArrayList<>(read.size() + rest.size());
-          all.addAll(read);
-          all.addAll(rest);
-          return all;
-        });
-    });
-  }
-
-  /** Rows one list statement reads at most: a default page of 100 (and the row that tells a next page) is one. */
-  static final int ROWS_PER_STATEMENT = 128;
 
   /**
    * A token's values with each long text value read back from the last row shown, by the id the

@@ -295,23 +295,6 @@ class ListOperationsTest extends ServiceTest {
     assertInOrder(ids(pages), rows, orderby);
   }
 
-  @ParameterizedTest(name = "$orderby={0}")
-  @ValueSource(strings = {"createdDateTime desc,id desc", "statusDetail,id", "status,statusDetail desc,createdDateTime,id",
-    "resourceLocation desc,status asc,id asc"})
-  void a_page_larger_than_one_statement_reads_is_the_same_page_in_the_same_order(String orderby) {
-    Token user = service.tokens.user();
-    List<Stored> rows = assorted(300);
-    insert(user.oid(), rows);
-    List<String> expected = sorted(rows, orderOf(orderby));
-
-    JsonObject first = ok(list(user.sign(), "$orderby", orderby, "$top", "299", "$skip", "1"));
-
-    assertThat(ids(first)).containsExactlyElementsOf(expected.subList(1, 300));
-    assertThat(first.containsKey("@odata.nextLink")).isFalse();
-    List<JsonObject> pages = pages(user.sign(), ME + query("$orderby", orderby, "$top", "257"));
-    assertThat(ids(pages)).containsExactlyElementsOf(expected);
-  }
-
   @Test
   void long_texts_that_share_their_first_64_characters_sort_by_the_next_key_not_by_the_rest() {
     Token user = service.tokens.user();
