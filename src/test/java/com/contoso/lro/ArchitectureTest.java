@@ -27,6 +27,7 @@ class ArchitectureTest {
   static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
     .layer("service").definedBy(ROOT)
     .layer("operations").definedBy(ROOT + ".operations..")
+    .layer("batch").definedBy(ROOT + ".batch..")
     .layer("retention").definedBy(ROOT + ".retention..")
     .layer("health").definedBy(ROOT + ".health..")
     .layer("metrics").definedBy(ROOT + ".metrics..")
@@ -39,14 +40,15 @@ class ArchitectureTest {
     .layer("graph").definedBy(ROOT + ".graph..")
     .whereLayer("service").mayNotBeAccessedByAnyLayer()
     .whereLayer("operations").mayOnlyBeAccessedByLayers("service")
+    .whereLayer("batch").mayOnlyBeAccessedByLayers("service", "operations")
     .whereLayer("retention").mayOnlyBeAccessedByLayers("service")
     .whereLayer("health").mayOnlyBeAccessedByLayers("service")
     .whereLayer("http").mayOnlyBeAccessedByLayers("service", "metrics")
-    .whereLayer("contract").mayOnlyBeAccessedByLayers("service", "operations", "http", "config");
+    .whereLayer("contract").mayOnlyBeAccessedByLayers("service", "operations", "batch", "http", "config");
 
   @ArchTest
   static final ArchRule graph_is_at_the_bottom = noClasses().that().resideInAPackage(ROOT + ".graph..")
-    .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".operations..", ROOT + ".retention..",
+    .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".operations..", ROOT + ".batch..", ROOT + ".retention..",
       ROOT + ".health..", ROOT + ".metrics..", ROOT + ".http..", ROOT + ".contract..", ROOT + ".throttle..",
       ROOT + ".auth..", ROOT + ".db..", ROOT + ".config..");
 

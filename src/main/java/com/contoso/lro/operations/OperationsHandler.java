@@ -1,6 +1,8 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Caller;
+import com.contoso.lro.batch.JsonBatches;
+import com.contoso.lro.contract.model.BatchRequest;
 import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.api.OperationsApi;
 import com.contoso.lro.contract.model.LongRunningOperation;
@@ -48,12 +50,15 @@ public final class OperationsHandler implements OperationsApi {
   private final OperationJson operationJson = new OperationJson();
   private final PerCallerLimit longPolls;
   private final SlicedBodies bodies;
+  private final JsonBatches batches;
 
   /**
    * @param service bounds each of its calls by DB_TIMEOUT_SECONDS; a wait for a change here is not one
    * @param limits  what each caller may hold at once on this instance, and its lists' database time
+   * @param batches serves $batch, whose requests come back through the server, each as if alone
    */
-  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits) {
+  public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits,
+                           JsonBatches batches) {
     this.service = service;
     this.links = links;
     this.waiters = new ChangeWaiters(vertx);
@@ -61,6 +66,7 @@ public final class OperationsHandler implements OperationsApi {
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
     this.bodies = new SlicedBodies(limits.largePages());
+    this.batches = batches;
   }
 
   /** On shutdown: every request waiting with Prefer: wait answers the current state now. */
@@ -89,6 +95,11 @@ public final class OperationsHandler implements OperationsApi {
         bodies.end(ctx, Caller.of(ctx).oid(), json);
       })
       .onFailure(ctx::fail);
+  }
+
+  @Override
+  public void batch(RoutingContext ctx, BatchRequest batch) {
+    batches.serve(ctx, batch);
   }
 
   @Override
