@@ -192,11 +192,13 @@ final class RunningBatch {
     response.resume();
   }
 
+  /** The answer's headers but those of its connection, named in lower case as HTTP/2 names them, each once. */
   private static Map<String, String> headers(MultiMap headers) {
     Map<String, String> copied = new LinkedHashMap<>();
     for (String name : headers.names()) {
-      if (!NOT_COPIED.contains(name.toLowerCase(Locale.ROOT))) {
-        copied.put(name, String.join(", ", headers.getAll(name)));
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!NOT_COPIED.contains(lower)) {
+        copied.put(lower, String.join(", ", headers.getAll(name)));
       }
     }
     return copied;
