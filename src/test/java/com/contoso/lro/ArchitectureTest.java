@@ -14,7 +14,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The developer guide's rule, as the build checks it: package by feature, and let dependencies
- * point one way. operations/ (handler, rules, store, query/) sits above http/ (the server and the
+ * point one way. operations/ (handler, rules, store, query/) sits above batch/ ($batch, which its
+ * handler hands on), and both above http/ (the server and the
  * request pipeline), contract/ (loading, serving and validating the contract, and the code generated
  * from it), auth/, db/ and config/; graph/, Graph's wire vocabulary, sits at the bottom.
  */
