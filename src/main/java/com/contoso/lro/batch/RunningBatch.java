@@ -4,6 +4,7 @@ import com.contoso.lro.batch.BatchPlan.Step;
 import com.contoso.lro.contract.model.InnerError;
 import com.contoso.lro.contract.model.MainError;
 import com.contoso.lro.contract.model.ODataError;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -118,29 +119,13 @@ final class RunningBatch {
 
   private void send(int index) {
     Step step = steps.get(index);
-    RequestOptions options = new RequestOptions()
-      .setServer(server)
-      .setMethod(HttpMethod.valueOf(step.method()))
-      .setURI(basePath + "/" + step.target())
-      .setIdleTimeout(idleTimeoutMillis);
-    step.headers().forEach(header -> options.addHeader(header.getKey(), header.getValue()));
-    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (authorization != null) {
-      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    Future<HttpClientResponse> answer;
+    try {
+      answer = request(step);
+    } catch (RuntimeException refused) {
+      answer = Future.failedFuture(refused);
     }
-    client.request(options)
-      .compose(request -> {
-        // The Host the batch was sent to, so that Location and @odata.context name it, as they would alone.
-        HostAndPort authority = ctx.request().authority();
-        if (authority != null) {
-          request.authority(authority);
-        }
-        inFlight.add(request);
-        if (gone) {
-          request.reset();
-        }
-        return step.body() == null ? request.send() : request.send(step.body());
-      })
+    answer
       .onSuccess(response -> answered(index, response))
       .onFailure(failure -> {
         if (gone) {
@@ -153,7 +138,37 @@ final class RunningBatch {
       });
   }
 
+  private Future<HttpClientResponse> request(Step step) {
+    RequestOptions options = new RequestOptions()
+      .setServer(server)
+      .setMethod(HttpMethod.valueOf(step.method()))
+      .setURI(basePath + "/" + step.target())
+      .setIdleTimeout(idleTimeoutMillis);
+    step.headers().forEach(header -> options.addHeader(header.getKey(), header.getValue()));
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    return client.request(options)
+      .compose(request -> {
+        // The Host the batch was sent to, so that Location and @odata.context name it, as they would alone.
+        HostAndPort authority = ctx.request().authority();
+        if (authority != null) {
+          request.authority(authority);
+        }
+        inFlight.add(request);
+        if (gone) {
+          request.reset();
+        }
+        return step.body() == null ? request.send() : request.send(step.body());
+      });
+  }
+
   private void answered(int index, HttpClientResponse response) {
+    if (gone) {
+      response.request().reset();
+      return;
+    }
     response.pause();
     response.exceptionHandler(this::broken);
     succeeded[index] = response.statusCode() < 400;
