@@ -120,12 +120,13 @@ public final class ApiVerticle extends VerticleBase {
   /**
    * The client through which $batch sends its requests back to this server, as it listens: over TLS
    * when the server speaks it, trusting the server's own certificate (the name in it is the public
-   * one, not the loopback address). No bound on its connections: one batch's answers, paused while
-   * its client reads slowly, must not hold up another's; the server's own limits bound them, as any
-   * client's.
+   * one, not the loopback address). No bound on its connections that matters: one batch's answers,
+   * paused while its client reads slowly, must not hold up another's; the server's own limits bound
+   * them, as any client's. One client for the instance's verticles, shared, so that its metrics are
+   * registered once.
    */
   private HttpClient loopbackClient() {
-    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true);
+    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setShared(true).setName("lro-batch");
     config.connections().tls().ifPresent(files -> options.setSsl(true).setVerifyHost(false)
       .setTrustOptions(new PemTrustOptions().addCertPath(files.certificate().toString())));
     return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1024));
