@@ -2,6 +2,7 @@ package com.contoso.lro;
 
 import com.contoso.lro.contract.ContractOperations;
 import com.contoso.lro.auth.TokenVerifier;
+import com.contoso.lro.batch.JsonBatches;
 import com.contoso.lro.auth.TrustedKeys;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.CancellingStatements;
@@ -30,8 +31,12 @@ import com.contoso.lro.throttle.CallerLimits;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
@@ -88,7 +93,9 @@ public final class ApiVerticle extends VerticleBase {
       Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), idempotentCreates, operationMetrics, new DatabaseTimeout(config.database().timeout()));
-    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata());
+    JsonBatches batches = new JsonBatches(loopbackClient(), ContractOperations.basePath(contract),
+      () -> server.actualPort(), TimeUnit.SECONDS.toMillis(config.connections().idleTimeoutSeconds()));
+    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata(), batches);
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,
@@ -109,6 +116,21 @@ public final class ApiVerticle extends VerticleBase {
       .requestHandler(new Http2HeadLimits(new BodyDeadline(vertx, config.connections().bodyTimeoutSeconds(), router)))
       .listen()
       .onSuccess(listening -> server = listening);
+  }
+
+  /**
+   * The client through which $batch sends its requests back to this server, as it listens: over TLS
+   * when the server speaks it, trusting the server's own certificate (the name in it is the public
+   * one, not the loopback address). No bound on its connections that matters: one batch's answers,
+   * paused while its client reads slowly, must not hold up another's; the server's own limits bound
+   * them, as any client's. One client for the instance's verticles, shared, so that its metrics are
+   * registered once.
+   */
+  private HttpClient loopbackClient() {
+    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setShared(true).setName("lro-batch");
+    config.connections().tls().ifPresent(files -> options.setSsl(true).setVerifyHost(false)
+      .setTrustOptions(new PemTrustOptions().addCertPath(files.certificate().toString())));
+    return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(1024));
   }
 
   /**

@@ -14,7 +14,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The developer guide's rule, as the build checks it: package by feature, and let dependencies
- * point one way. operations/ (handler, rules, store, query/) sits above http/ (the server and the
+ * point one way. operations/ (handler, rules, store, query/) sits above batch/ ($batch, which its
+ * handler hands on), and both above http/ (the server and the
  * request pipeline), contract/ (loading, serving and validating the contract, and the code generated
  * from it), auth/, db/ and config/; graph/, Graph's wire vocabulary, sits at the bottom.
  */
@@ -27,6 +28,7 @@ class ArchitectureTest {
   static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
     .layer("service").definedBy(ROOT)
     .layer("operations").definedBy(ROOT + ".operations..")
+    .layer("batch").definedBy(ROOT + ".batch..")
     .layer("retention").definedBy(ROOT + ".retention..")
     .layer("health").definedBy(ROOT + ".health..")
     .layer("metrics").definedBy(ROOT + ".metrics..")
@@ -39,14 +41,15 @@ class ArchitectureTest {
     .layer("graph").definedBy(ROOT + ".graph..")
     .whereLayer("service").mayNotBeAccessedByAnyLayer()
     .whereLayer("operations").mayOnlyBeAccessedByLayers("service")
+    .whereLayer("batch").mayOnlyBeAccessedByLayers("service", "operations")
     .whereLayer("retention").mayOnlyBeAccessedByLayers("service")
     .whereLayer("health").mayOnlyBeAccessedByLayers("service")
     .whereLayer("http").mayOnlyBeAccessedByLayers("service", "metrics")
-    .whereLayer("contract").mayOnlyBeAccessedByLayers("service", "operations", "http", "config");
+    .whereLayer("contract").mayOnlyBeAccessedByLayers("service", "operations", "batch", "http", "config");
 
   @ArchTest
   static final ArchRule graph_is_at_the_bottom = noClasses().that().resideInAPackage(ROOT + ".graph..")
-    .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".operations..", ROOT + ".retention..",
+    .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".operations..", ROOT + ".batch..", ROOT + ".retention..",
       ROOT + ".health..", ROOT + ".metrics..", ROOT + ".http..", ROOT + ".contract..", ROOT + ".throttle..",
       ROOT + ".auth..", ROOT + ".db..", ROOT + ".config..");
 

@@ -67,7 +67,7 @@ class ContractTest {
 
   /**
    * Each operation names its call (x-lro-call), the binding declares one method per call, and every
-   * call on a user's operations is served under each of the three roots ($metadata, on none, once).
+   * call on a user's operations is served under each of the three roots ($metadata and $batch, /beta's own, once).
    */
   @Test
   void every_operation_of_the_contract_names_a_call_whose_method_the_generated_binding_declares(Vertx vertx) {
@@ -80,10 +80,11 @@ class ContractTest {
     Map<String, String> calls = contract.operations().stream()
       .collect(Collectors.toMap(Operation::getOperationId, operation -> String.valueOf(operation.getExtensions().get("x-lro-call"))));
 
-    assertThat(bound).containsExactlyInAnyOrder("list", "count", "create", "get", "update", "delete", "metadata");
+    assertThat(bound).containsExactlyInAnyOrder("list", "count", "create", "get", "update", "delete", "metadata", "batch");
     assertThat(calls.values()).allSatisfy(call -> assertThat(bound).contains(call));
+    // $batch has one root, /beta itself.
     assertThat(calls.values().stream().collect(Collectors.groupingBy(call -> call, Collectors.counting())))
-      .allSatisfy((call, operations) -> assertThat(operations).as(call).isEqualTo(call.equals("metadata") ? 1L : 3L));
+      .allSatisfy((call, operations) -> assertThat(operations).as(call).isEqualTo(call.equals("metadata") || call.equals("batch") ? 1L : 3L));
   }
 
   /**
@@ -118,7 +119,7 @@ class ContractTest {
         }
       }
     }
-    assertThat(operations).isEqualTo(19);
+    assertThat(operations).isEqualTo(20);
   }
 
   /**

@@ -269,7 +269,7 @@ class GraphSdkTest extends ServiceTest {
    * A Graph client with the SDK's default middleware and Kiota's bearer-token provider, handing
    * {@code token} to this service's host only.
    */
-  private static GraphServiceClient client(String token) {
+  static GraphServiceClient client(String token) {
     AllowedHostsValidator hosts = new AllowedHostsValidator("localhost");
     AccessTokenProvider tokens = new AccessTokenProvider() {
       @Override

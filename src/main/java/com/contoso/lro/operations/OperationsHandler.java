@@ -1,6 +1,8 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.auth.Caller;
+import com.contoso.lro.batch.JsonBatches;
+import com.contoso.lro.contract.model.BatchRequest;
 import com.contoso.lro.graph.Owner;
 import com.contoso.lro.contract.ServiceMetadata;
 import com.contoso.lro.contract.api.OperationsApi;
@@ -48,14 +50,16 @@ public final class OperationsHandler implements OperationsApi {
   private final PerCallerLimit longPolls;
   private final SlicedBodies bodies;
   private final ServiceMetadata metadata;
+  private final JsonBatches batches;
 
   /**
    * @param service bounds each of its calls by DB_TIMEOUT_SECONDS; a wait for a change here is not one
    * @param limits  what each caller may hold at once on this instance, and its lists' database time
    * @param metadata the CSDL that GET $metadata serves, made from the contract
+   * @param batches serves $batch, whose requests come back through the server, each as if alone
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits,
-                           ServiceMetadata metadata) {
+                           ServiceMetadata metadata, JsonBatches batches) {
     this.metadata = metadata;
     this.service = service;
     this.links = links;
@@ -64,6 +68,7 @@ public final class OperationsHandler implements OperationsApi {
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
     this.bodies = new SlicedBodies(limits.largePages());
+    this.batches = batches;
   }
 
   /** GET $metadata: what the @odata.context of every answer here refers to. */
@@ -98,6 +103,11 @@ public final class OperationsHandler implements OperationsApi {
         bodies.end(ctx, Caller.of(ctx).oid(), json);
       })
       .onFailure(ctx::fail);
+  }
+
+  @Override
+  public void batch(RoutingContext ctx, BatchRequest batch) {
+    batches.serve(ctx, batch);
   }
 
   @Override

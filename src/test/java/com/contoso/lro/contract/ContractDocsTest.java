@@ -60,7 +60,7 @@ class ContractDocsTest extends ServiceTest {
     Set<String> servedIds = served.operations().stream().map(Operation::getOperationId).collect(Collectors.toSet());
     Set<String> fileIds = await(ContractLoader.load(vertx)).operations().stream()
       .map(Operation::getOperationId).collect(Collectors.toSet());
-    assertThat(servedIds).hasSize(19).isEqualTo(fileIds);
+    assertThat(servedIds).hasSize(20).isEqualTo(fileIds);
   }
 
   @Test

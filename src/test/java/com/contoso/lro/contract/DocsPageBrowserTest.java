@@ -61,7 +61,7 @@ class DocsPageBrowserTest extends ServiceTest {
     JsonObject result = new JsonObject(lastLine(printed));
     List<String> contractIds = await(ContractLoader.load(vertx)).operations().stream()
       .map(Operation::getOperationId).toList();
-    assertThat(contractIds).hasSize(19);
+    assertThat(contractIds).hasSize(20);
     assertThat(result.getJsonArray("shown").getList()).as(report).containsExactlyInAnyOrderElementsOf(contractIds);
     Map<String, Object> statuses = result.getJsonObject("statuses").getMap();
     assertThat(statuses.keySet()).as(report).containsExactlyInAnyOrderElementsOf(contractIds);

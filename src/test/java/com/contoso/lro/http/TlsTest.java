@@ -5,6 +5,7 @@ import com.contoso.lro.config.AppConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SelfSignedCertificate;
@@ -67,6 +68,22 @@ class TlsTest {
         .getString("@odata.context").replaceAll(".*users\\('([^']+)'\\).*", "$1")).sign())
       .send());
     assertThat(read.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_batch_over_https_sends_its_requests_back_over_https_and_their_links_name_https() {
+    JsonObject batch = new JsonObject().put("requests", new JsonArray().add(new JsonObject().put("id", "1").put("method", "POST")
+      .put("url", "/me/authentication/operations").put("headers", new JsonObject().put("Content-Type", "application/json"))
+      .put("body", new JsonObject().put("status", "running"))));
+
+    HttpResponse<Buffer> answer = await(https.request(HttpMethod.POST, service.port, "localhost", "/beta/$batch")
+      .bearerTokenAuthentication(service.tokens.user().sign())
+      .sendJsonObject(batch));
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    JsonObject created = answer.bodyAsJsonObject().getJsonArray("responses").getJsonObject(0);
+    assertThat(created.getInteger("status")).as(answer.bodyAsString()).isEqualTo(201);
+    assertThat(created.getJsonObject("headers").getString("location")).startsWith("https://localhost:" + service.port + "/beta/users/");
   }
 
   @Test
