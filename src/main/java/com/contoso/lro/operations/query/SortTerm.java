@@ -48,8 +48,9 @@ public record SortTerm(String sql, boolean descending, Class<?> type, Function<O
 
   /**
    * A long text sorts by its first {@link #LONG_TEXT_ORDER_CHARACTERS} characters, by code point, with
-   * null before every value: one key that an index of migration V8 holds, so that a page reads its own
-   * rows whatever the values' length (bench/README.md#the-hostile-phase).
+   * null before every value: PostgreSQL reads only the first part of each value kept out of line,
+   * once, where a sort by the whole value read all of it at every comparison
+   * (bench/README.md#the-hostile-phase).
    */
   private static java.util.List<SortTerm> nullable(String column, boolean descending, Function<Operation, String> value) {
     return java.util.List.of(new SortTerm("(CASE WHEN " + column + " IS NULL THEN '' ELSE '~' || substr(" + column
