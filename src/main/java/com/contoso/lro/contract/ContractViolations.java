@@ -8,6 +8,7 @@ import io.vertx.openapi.contract.Parameter;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
@@ -18,6 +19,9 @@ import java.util.stream.StreamSupport;
  * The words are the API's, kept as clients have had them.
  */
 public final class ContractViolations {
+
+  /** The keywords that refuse a property the schema does not declare. */
+  private static final Set<String> UNDECLARED = Set.of("additionalProperties", "unevaluatedProperties");
 
   private ContractViolations() {
   }
@@ -55,9 +59,6 @@ public final class ContractViolations {
       ? ApiException.badRequest("The request body is invalid: " + reason(first) + ".")
       : ApiException.badRequest("Property '" + property + "' is invalid: " + reason(first) + ".", property);
   }
-
-  /** The keywords that refuse a property the schema does not declare. */
-  private static final java.util.Set<String> UNDECLARED = java.util.Set.of("additionalProperties", "unevaluatedProperties");
 
   /** Why a value failed one keyword of its schema. */
   private static String reason(Error error) {

@@ -59,7 +59,13 @@ final class OperationJson {
   }
 
   Buffer entity(String context, LongRunningOperation item) {
-    return write(entityWriter, new Entity(context, item), BYTES_PER_ITEM);
+    List<Buffer> slices = write(entityWriter, new Entity(context, item), BYTES_PER_ITEM);
+    if (slices.size() == 1) {
+      return slices.get(0);
+    }
+    Buffer whole = Buffer.buffer(slices.size() * SlicedBodies.SLICE_BYTES);
+    slices.forEach(whole::appendBuffer);
+    return whole;
   }
 
   /**
@@ -69,24 +75,18 @@ final class OperationJson {
    * {@code count} and {@code nextLink} may be null: they are then left out.
    */
   List<Buffer> collection(String context, Long count, List<?> items, String nextLink) {
-    Slicing slices = new Slicing(Math.min(SlicedBodies.SLICE_BYTES, BYTES_PER_ITEM * (items.size() + 1)));
-    try {
-      collectionWriter.writeValue(slices, new Collection(context, count, items, nextLink));
-      return slices.written;
-    } catch (IOException e) {
-      throw new EncodeException("Failed to encode operations: " + e.getMessage(), e);
-    }
+    return write(collectionWriter, new Collection(context, count, items, nextLink), BYTES_PER_ITEM * (items.size() + 1));
   }
 
   /**
-   * Jackson's output goes straight into the response's buffer, sized up front: writeValueAsBytes
-   * copied it twice more (its segments into one array, the array into a Buffer).
+   * Jackson's output goes straight into the response's buffers, the first sized up front:
+   * writeValueAsBytes copied it twice more (its segments into one array, the array into a Buffer).
    */
-  private static Buffer write(ObjectWriter writer, Object body, int expectedBytes) {
-    Buffer buffer = Buffer.buffer(expectedBytes);
+  private static List<Buffer> write(ObjectWriter writer, Object body, int expectedBytes) {
+    Slicing slices = new Slicing(Math.min(SlicedBodies.SLICE_BYTES, expectedBytes));
     try {
-      writer.writeValue(new AppendingTo(buffer), body);
-      return buffer;
+      writer.writeValue(slices, body);
+      return slices.written;
     } catch (IOException e) {
       throw new EncodeException("Failed to encode operations: " + e.getMessage(), e);
     }
@@ -126,25 +126,6 @@ final class OperationJson {
         written.add(current);
       }
       return current;
-    }
-  }
-
-  private static final class AppendingTo extends OutputStream {
-
-    private final Buffer buffer;
-
-    AppendingTo(Buffer buffer) {
-      this.buffer = buffer;
-    }
-
-    @Override
-    public void write(int b) {
-      buffer.appendByte((byte) b);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-      buffer.appendBytes(bytes, offset, length);
     }
   }
 }
