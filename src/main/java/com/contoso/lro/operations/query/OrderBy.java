@@ -37,14 +37,11 @@ public final class OrderBy {
     return List.copyOf(terms);
   }
 
-  /**
-   * A canonical spelling of the order, for page tokens to check that they belong to it. Without the
-   * collation, so that tokens made before strings sorted by code point stay valid.
-   */
+  /** A canonical spelling of the order, for page tokens to check that they belong to it. */
   public static String describe(List<SortTerm> terms) {
     StringBuilder text = new StringBuilder();
     for (SortTerm term : terms) {
-      text.append(term.sql().replace(" COLLATE \"C\"", "")).append(term.descending() ? " desc," : " asc,");
+      text.append(term.sql()).append(term.descending() ? " desc," : " asc,");
     }
     return text.toString();
   }

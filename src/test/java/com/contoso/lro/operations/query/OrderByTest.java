@@ -45,7 +45,7 @@ class OrderByTest {
     List<SortTerm> terms = OrderBy.parse(List.of("statusDetail desc"));
 
     assertThat(sql(terms)).containsExactly(
-      "(CASE WHEN status_detail IS NULL THEN '' ELSE '~' || substr(status_detail, 1, 64) END) COLLATE \"C\" DESC",
+      "status_detail_order DESC",
       "id DESC");
     assertThat(terms).extracting(SortTerm::longText).containsExactly(true, false);
   }
@@ -85,9 +85,9 @@ class OrderByTest {
   }
 
   @Test
-  void the_description_that_binds_a_page_token_names_each_term_without_the_collation() {
+  void the_description_that_binds_a_page_token_names_each_term_and_its_direction() {
     assertThat(OrderBy.describe(OrderBy.parse(List.of("resourceLocation asc"))))
-      .isEqualTo("(CASE WHEN resource_location IS NULL THEN '' ELSE '~' || substr(resource_location, 1, 64) END) asc,id asc,");
+      .isEqualTo("resource_location_order asc,id asc,");
     assertThat(OrderBy.describe(OrderBy.parse(List.of()))).isEqualTo("created_date_time desc,id desc,");
   }
 
