@@ -52,6 +52,43 @@ class GracefulStopTest {
     }
   }
 
+  @Test
+  void a_batch_whose_requests_are_sent_once_the_stop_has_begun_answers_each_503_with_retry_after_as_not_done(Vertx vertx)
+    throws Exception {
+    TestService service = await(TestService.start(vertx, Map.of("SHUTDOWN_GRACE_SECONDS", "10")));
+    try (Socket inFlight = new Socket("localhost", service.port)) {
+      String batch = "{\"requests\":[{\"id\":\"1\",\"method\":\"POST\",\"url\":\"/me/authentication/operations\","
+        + "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"status\":\"running\"}}]}";
+      byte[] body = batch.getBytes(StandardCharsets.UTF_8);
+      OutputStream out = inFlight.getOutputStream();
+      // The batch but its last byte: it starts its requests only once the stop refuses connections.
+      out.write(("POST /beta/$batch HTTP/1.1\r\nHost: localhost\r\n"
+        + "Authorization: Bearer " + service.tokens.user().sign() + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, body.length - 1);
+      out.flush();
+      Thread.sleep(300);
+
+      Future<Void> stopped = service.undeploy();
+      assertThat(refusesNewConnections(service.port)).as("a new connection is refused while the stop drains").isTrue();
+      out.write(body, body.length - 1, 1);
+      out.flush();
+
+      InputStream in = inFlight.getInputStream();
+      assertThat(statusLine(in)).isEqualTo("HTTP/1.1 200 OK");
+      io.vertx.core.json.JsonObject item = new io.vertx.core.json.JsonObject(chunkedBody(in))
+        .getJsonArray("responses").getJsonObject(0);
+      assertThat(item.getInteger("status")).as(item.encode()).isEqualTo(503);
+      assertThat(item.getJsonObject("headers").getString("retry-after")).isEqualTo("1");
+      assertThat(item.getJsonObject("body").getJsonObject("error").getString("code")).isEqualTo("serviceUnavailable");
+      await(stopped);
+      assertThat(await(service.database.pool().query("SELECT count(*) FROM operations").execute()).iterator().next().getLong(0))
+        .as("operations stored").isZero();
+    } finally {
+      await(service.database.drop());
+    }
+  }
+
   private static boolean refusesNewConnections(int port) throws InterruptedException {
     for (int attempt = 0; attempt < 100; attempt++) {
       try (Socket probe = new Socket()) {
@@ -72,6 +109,25 @@ class GracefulStopTest {
       line.append((char) c);
     }
     return line.toString();
+  }
+
+  /** The body of a chunked answer whose status line has been read: its headers skipped, its chunks joined. */
+  private static String chunkedBody(InputStream in) throws IOException {
+    while (!line(in).isEmpty()) {
+      // a header
+    }
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    for (int size = Integer.parseInt(line(in), 16); size > 0; size = Integer.parseInt(line(in), 16)) {
+      body.write(in.readNBytes(size));
+      line(in);
+    }
+    return body.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String line(InputStream in) throws IOException {
+    String line = statusLine(in);
+    in.read(); // the \n after the \r
+    return line;
   }
 
   private static long serviceConnections(TestService service) {

@@ -45,6 +45,8 @@ import java.util.function.Consumer;
 final class RunningBatch {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunningBatch.class);
+  /** A stopping instance's unsent request may go to another at once, behind a load balancer. */
+  private static final int UNSENT_RETRY_AFTER_SECONDS = 1;
   private static final Set<String> NOT_COPIED = Set.of("content-length", "transfer-encoding", "connection", "keep-alive");
 
   private final RoutingContext ctx;
@@ -107,7 +109,7 @@ final class RunningBatch {
         if (failed != null) {
           started[i] = true;
           succeeded[i] = false;
-          enqueue(error(step, 424, "failedDependency", "Request '" + failed + "', which this one depends on, failed."));
+          enqueue(error(step, 424, "failedDependency", "Request '" + failed + "', which this one depends on, failed.", null));
           changed = true;
         } else if (ready) {
           started[i] = true;
@@ -119,9 +121,10 @@ final class RunningBatch {
 
   private void send(int index) {
     Step step = steps.get(index);
+    boolean[] connected = {false};
     Future<HttpClientResponse> answer;
     try {
-      answer = request(step);
+      answer = request(step, connected);
     } catch (RuntimeException refused) {
       answer = Future.failedFuture(refused);
     }
@@ -133,12 +136,17 @@ final class RunningBatch {
         }
         LOG.warn("A request of a batch got no answer: {}", failure.toString());
         succeeded[index] = false;
-        enqueue(error(step, 500, "internalServerError", "The request got no answer from the service; it may or may not have been done."));
+        // Unsent (the service refused the connection, as it does once it is stopping): safe to send again.
+        enqueue(connected[0]
+          ? error(step, 504, "gatewayTimeout", "The request got no answer from the service; it may or may not have been done.", null)
+          : error(step, 503, "serviceUnavailable", "The service could not take the request now; it was not done. "
+            + "Send it again after " + UNSENT_RETRY_AFTER_SECONDS + " second(s).", UNSENT_RETRY_AFTER_SECONDS));
         advance();
       });
   }
 
-  private Future<HttpClientResponse> request(Step step) {
+  /** @param connected set once a connection to the service has taken the request, which may then be done */
+  private Future<HttpClientResponse> request(Step step, boolean[] connected) {
     RequestOptions options = new RequestOptions()
       .setServer(server)
       .setMethod(HttpMethod.valueOf(step.method()))
@@ -151,6 +159,7 @@ final class RunningBatch {
     }
     return client.request(options)
       .compose(request -> {
+        connected[0] = true;
         // The Host the batch was sent to, so that Location and @odata.context name it, as they would alone.
         HostAndPort authority = ctx.request().authority();
         if (authority != null) {
@@ -225,7 +234,7 @@ final class RunningBatch {
   }
 
   /** An answer that no request of the service gave, in Graph's error shape, with an id of its own. */
-  private Consumer<Runnable> error(Step step, int status, String code, String message) {
+  private Consumer<Runnable> error(Step step, int status, String code, String message, Integer retryAfterSeconds) {
     String requestId = UUID.randomUUID().toString();
     String clientRequestId = step.headers().stream().filter(header -> header.getKey().equalsIgnoreCase("client-request-id"))
       .map(Map.Entry::getValue).findFirst().orElse(null);
@@ -233,6 +242,9 @@ final class RunningBatch {
     headers.put("request-id", requestId);
     if (clientRequestId != null) {
       headers.put("client-request-id", clientRequestId);
+    }
+    if (retryAfterSeconds != null) {
+      headers.put("retry-after", String.valueOf(retryAfterSeconds));
     }
     headers.put("content-type", "application/json");
     ODataError body = new ODataError().error(new MainError().code(code).message(message)
