@@ -95,13 +95,14 @@ public final class Main {
     LOG.info("Stopping: finishing the requests in flight, for {} s at most", graceSeconds);
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(graceSeconds + 5L, TimeUnit.SECONDS);
-      // After Vert.x, so that the spans of the last requests are among those sent.
-      tracing.ifPresent(traces -> traces.close(TRACES_FLUSH));
       LOG.info("Stopped");
       return true;
     } catch (Exception e) {
       LOG.warn("Shutdown did not finish cleanly: {}", e.toString());
       return false;
+    } finally {
+      // After Vert.x, so that the spans of the last requests are among those sent.
+      tracing.ifPresent(traces -> traces.close(TRACES_FLUSH));
     }
   }
 }

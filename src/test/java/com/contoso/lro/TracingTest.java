@@ -57,7 +57,7 @@ class TracingTest {
       String token = tokens.user().sign();
 
       Map<String, ReceivedSpan> serverSpans = new HashMap<>();
-      Map<Instance, String> traced = new HashMap<>();
+      Map<String, String> traced = new HashMap<>();
       for (Instance instance : List.of(first, second)) {
         String traceId = hex(16);
         String callersSpanId = hex(8);
@@ -85,7 +85,7 @@ class TracingTest {
           .as("the statement, never its parameters").contains("INSERT INTO operations").contains("$1")
           .doesNotContain("running"));
         serverSpans.put(traceId, server);
-        traced.put(instance, traceId);
+        traced.put(instance.name(), traceId);
       }
 
       HttpResponse<Buffer> untraced = await(client.post(first.port(), "localhost", TestService.OPERATIONS)
@@ -101,8 +101,8 @@ class TracingTest {
         assertThat(instance.process().waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
         assertThat(instance.output().ended().await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(instance.process().exitValue()).as("output: %s", instance.lines()).isZero();
-        String traceId = traced.get(instance);
-        JsonObject line = createLine(instance, line2 -> traceId.equals(line2.getString("trace_id")));
+        String traceId = traced.get(instance.name());
+        JsonObject line = createLine(instance, logged -> traceId.equals(logged.getString("trace_id")));
         assertThat(line.getString("span_id")).as("the request log names the server span")
           .isEqualTo(serverSpans.get(traceId).spanId());
         assertThat(line.getString("request-id")).isNotNull();

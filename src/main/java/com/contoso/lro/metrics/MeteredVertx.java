@@ -23,10 +23,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Vert.x as the service runs it, with its metrics on and its tracer when traces are configured, and
- * the Prometheus registry that belongs to this Vert.x alone. HTTP requests are labelled by route template, method and status, never by
- * their path, which carries ids; connection pools by their name. Every label comes from a set that
- * no client can grow ({@link BoundedLabels}).
+ * Vert.x as the service runs it, with its metrics on (and its tracer when traces are configured),
+ * and the Prometheus registry that belongs to this Vert.x alone. HTTP requests are labelled by route
+ * template, method and status, never by their path, which carries ids; connection pools by their
+ * name. Every label comes from a set that no client can grow ({@link BoundedLabels}).
  */
 public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
 
