@@ -4,9 +4,17 @@ import com.contoso.lro.metrics.MeteredVertx;
 import io.vertx.core.internal.VertxInternal;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,5 +68,28 @@ class TracingSwitchTest {
     assertThatThrownBy(() -> Tracing.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317",
       "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")))
       .as("only OTLP over HTTP is built in").isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("OTEL_* variables:");
+  }
+
+  @Test
+  void the_variables_that_turn_traces_on_or_off_are_in_the_readme_table_and_in_help() throws IOException {
+    Set<String> read = new TreeSet<>();
+    assertThat(Tracing.from(new HashMap<>() {
+      @Override
+      public String get(Object name) {
+        read.add((String) name);
+        return null;
+      }
+    })).isEmpty();
+    String readme = Files.readString(Path.of("README.md"));
+    String help;
+    try (InputStream in = Tracing.class.getResourceAsStream("/help.txt")) {
+      help = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(read).contains("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER", "OTEL_SDK_DISABLED");
+    assertThat(read).allSatisfy(name -> {
+      assertThat(readme).as("README table").contains("| `" + name + "` |");
+      assertThat(help).as("--help").containsPattern("\\b" + name + "\\b");
+    });
   }
 }
