@@ -3,6 +3,7 @@ package com.contoso.lro;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.db.Migrations;
 import com.contoso.lro.metrics.MeteredVertx;
+import com.contoso.lro.tracing.Tracing;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,9 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** How long a stop waits for the last spans to reach the collector. */
+  private static final Duration TRACES_FLUSH = Duration.ofSeconds(5);
 
   private Main() {
   }
@@ -40,16 +45,18 @@ public final class Main {
       return;
     }
     AppConfig config;
+    Optional<Tracing> tracing;
     try {
       config = AppConfig.fromEnv();
+      tracing = Tracing.from(System.getenv());
     } catch (IllegalArgumentException e) {
       LOG.error("Bad configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
-    MeteredVertx metered = MeteredVertx.create();
+    MeteredVertx metered = MeteredVertx.create(tracing.map(Tracing::tracerFactory));
     Vertx vertx = metered.vertx();
-    stopOnSignals(vertx, config.shutdownGraceSeconds());
+    stopOnSignals(vertx, tracing, config.shutdownGraceSeconds());
     try {
       Application.deploy(vertx, config, metered.registry()).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
@@ -70,12 +77,12 @@ public final class Main {
    * their requests for the grace period, then the pools and the listener close. Handled here, not
    * in a shutdown hook, so that the exit status says the stop went well.
    */
-  private static void stopOnSignals(Vertx vertx, int graceSeconds) {
+  private static void stopOnSignals(Vertx vertx, Optional<Tracing> tracing, int graceSeconds) {
     AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          Thread shutdown = new Thread(() -> System.exit(close(vertx, graceSeconds) ? 0 : 1), "shutdown");
+          Thread shutdown = new Thread(() -> System.exit(close(vertx, tracing, graceSeconds) ? 0 : 1), "shutdown");
           // Not a daemon, as the signal's thread is: the JVM must not end with Vert.x's threads before the stop does.
           shutdown.setDaemon(false);
           shutdown.start();
@@ -84,7 +91,7 @@ public final class Main {
     }
   }
 
-  private static boolean close(Vertx vertx, int graceSeconds) {
+  private static boolean close(Vertx vertx, Optional<Tracing> tracing, int graceSeconds) {
     LOG.info("Stopping: finishing the requests in flight, for {} s at most", graceSeconds);
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(graceSeconds + 5L, TimeUnit.SECONDS);
@@ -93,6 +100,9 @@ public final class Main {
     } catch (Exception e) {
       LOG.warn("Shutdown did not finish cleanly: {}", e.toString());
       return false;
+    } finally {
+      // After Vert.x, so that the spans of the last requests are among those sent.
+      tracing.ifPresent(traces -> traces.close(TRACES_FLUSH));
     }
   }
 }

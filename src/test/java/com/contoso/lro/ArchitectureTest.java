@@ -32,6 +32,7 @@ class ArchitectureTest {
     .layer("retention").definedBy(ROOT + ".retention..")
     .layer("health").definedBy(ROOT + ".health..")
     .layer("metrics").definedBy(ROOT + ".metrics..")
+    .layer("tracing").definedBy(ROOT + ".tracing..")
     .layer("http").definedBy(ROOT + ".http..")
     .layer("contract").definedBy(ROOT + ".contract..")
     .layer("throttle").definedBy(ROOT + ".throttle..")
@@ -44,13 +45,14 @@ class ArchitectureTest {
     .whereLayer("batch").mayOnlyBeAccessedByLayers("service", "operations")
     .whereLayer("retention").mayOnlyBeAccessedByLayers("service")
     .whereLayer("health").mayOnlyBeAccessedByLayers("service")
+    .whereLayer("tracing").mayOnlyBeAccessedByLayers("service")
     .whereLayer("http").mayOnlyBeAccessedByLayers("service", "metrics")
     .whereLayer("contract").mayOnlyBeAccessedByLayers("service", "operations", "batch", "http", "config");
 
   @ArchTest
   static final ArchRule graph_is_at_the_bottom = noClasses().that().resideInAPackage(ROOT + ".graph..")
     .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".operations..", ROOT + ".batch..", ROOT + ".retention..",
-      ROOT + ".health..", ROOT + ".metrics..", ROOT + ".http..", ROOT + ".contract..", ROOT + ".throttle..",
+      ROOT + ".health..", ROOT + ".metrics..", ROOT + ".tracing..", ROOT + ".http..", ROOT + ".contract..", ROOT + ".throttle..",
       ROOT + ".auth..", ROOT + ".db..", ROOT + ".config..");
 
   @ArchTest

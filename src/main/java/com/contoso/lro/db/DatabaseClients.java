@@ -3,6 +3,7 @@ package com.contoso.lro.db;
 import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -41,7 +42,7 @@ public final class DatabaseClients {
         .setConnectionTimeout(timeoutMillis)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
       .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
-      .connectingTo(new PgConnectOptions(config.connect()).setPipeliningLimit(PIPELINING_LIMIT))
+      .connectingTo(traced(config).setPipeliningLimit(PIPELINING_LIMIT))
       .using(vertx)
       .build();
   }
@@ -61,8 +62,13 @@ public final class DatabaseClients {
         .setConnectionTimeout(2 * timeoutMillis)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
       .with(new NetClientOptions().setConnectTimeout(timeoutMillis))
-      .connectingTo(config.connect())
+      .connectingTo(traced(config))
       .using(vertx)
       .build();
+  }
+
+  /** When traces are on, each statement a request sends is a span of its trace; one sent outside a request is none. */
+  private static PgConnectOptions traced(DatabaseConfig config) {
+    return new PgConnectOptions(config.connect()).setTracingPolicy(TracingPolicy.PROPAGATE);
   }
 }

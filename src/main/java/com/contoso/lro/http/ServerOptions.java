@@ -3,6 +3,7 @@ package com.contoso.lro.http;
 import com.contoso.lro.config.AppConfig.ConnectionConfig;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +35,10 @@ public final class ServerOptions {
       // Vert.x counts decoded HTTP messages, not bytes, as activity: a request head sent a byte at a
       // time is no activity until it is whole, so this also cuts a client that sends its head slowly.
       .setIdleTimeout(connections.idleTimeoutSeconds())
-      .setIdleTimeoutUnit(TimeUnit.SECONDS);
+      .setIdleTimeoutUnit(TimeUnit.SECONDS)
+      // When traces are on (tracing/Tracing), every request is a span: it continues the caller's traceparent, or
+      // starts a trace. Without a tracer, no policy costs anything.
+      .setTracingPolicy(TracingPolicy.ALWAYS);
     options.getInitialSettings().setMaxHeaderListSize(HTTP2_MAX_HEADER_LIST_BYTES);
     options
       // No HTTP/2 in cleartext: to detect it, Vert.x hands a cleartext connection to its HTTP/1.x code only once

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MetricsNaming;
@@ -16,14 +18,15 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Vert.x as the service runs it, with its metrics on, and the Prometheus registry that belongs to
- * this Vert.x alone. HTTP requests are labelled by route template, method and status, never by
- * their path, which carries ids; connection pools by their name. Every label comes from a set that
- * no client can grow ({@link BoundedLabels}).
+ * Vert.x as the service runs it, with its metrics on (and its tracer when traces are configured),
+ * and the Prometheus registry that belongs to this Vert.x alone. HTTP requests are labelled by route
+ * template, method and status, never by their path, which carries ids; connection pools by their
+ * name. Every label comes from a set that no client can grow ({@link BoundedLabels}).
  */
 public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
 
@@ -38,6 +41,11 @@ public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
     MetricsNaming.v4Names().withBaseName(MetricsDomain.HTTP_SERVER.getPrefix()).getHttpResponseTime();
 
   public static MeteredVertx create() {
+    return create(Optional.empty());
+  }
+
+  /** @param tracer the tracer's factory when traces are on; without one, Vert.x has no tracer at all */
+  public static MeteredVertx create(Optional<VertxTracerFactory> tracer) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config()
       .meterFilter(ServedRoute.FILTER)
@@ -54,10 +62,11 @@ public record MeteredVertx(Vertx vertx, PrometheusMeterRegistry registry) {
       // Not Label.HTTP_PATH, nor the event bus address: both carry operation ids, one series per id.
       .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME))
       .setJvmMetricsEnabled(true);
-    Vertx vertx = Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
       .with(new VertxOptions().setMetricsOptions(metrics))
-      .withMetrics(new MicrometerMetricsFactory(registry))
-      .build();
+      .withMetrics(new MicrometerMetricsFactory(registry));
+    tracer.ifPresent(builder::withTracer);
+    Vertx vertx = builder.build();
     return new MeteredVertx(vertx, registry);
   }
 

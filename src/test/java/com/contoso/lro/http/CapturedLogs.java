@@ -4,8 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.vertx.core.json.JsonObject;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -35,6 +38,19 @@ final class CapturedLogs implements AutoCloseable {
   List<String> requestLines() {
     return events().stream().filter(event -> event.getLoggerName().equals(RequestLog.class.getName()))
       .map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /** The request log's lines as the service writes them in production: one JSON object each, with every field. */
+  List<JsonObject> requestJson() {
+    LogstashEncoder encoder = new LogstashEncoder();
+    encoder.setContext(root.getLoggerContext());
+    encoder.start();
+    try {
+      return events().stream().filter(event -> event.getLoggerName().equals(RequestLog.class.getName()))
+        .map(event -> new JsonObject(new String(encoder.encode(event), StandardCharsets.UTF_8))).toList();
+    } finally {
+      encoder.stop();
+    }
   }
 
   /** The lines at ERROR, or that carry a stack trace. */
