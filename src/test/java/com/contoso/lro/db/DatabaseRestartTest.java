@@ -119,6 +119,8 @@ class DatabaseRestartTest {
         null);
     }
     awaitListening(2);
+    assertThat(Duration.ofNanos(System.nanoTime() - back)).as("both change listeners back after PostgreSQL answered again")
+      .isLessThan(FULL_SERVICE);
     List<String> watched = new ArrayList<>(acknowledged.keySet()).subList(0, 2);
     Future<HttpResponse<Buffer>> onFirst = held(first, token, watched.get(0));
     Future<HttpResponse<Buffer>> onSecond = held(second, token, watched.get(1));
