@@ -246,7 +246,7 @@ public final class TestService {
   }
 
   /** A port that nothing listens on now. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -41,6 +41,8 @@ public final class ThrowawayPostgres implements AutoCloseable {
       if (isRoot()) {
         run(List.of("chown", "-R", "postgres:", postgres.dir.toString()));
       }
+      // Should the test JVM end without closing it, the server ends with it.
+      Runtime.getRuntime().addShutdownHook(new Thread(postgres::stopNow));
       postgres.asOwner("initdb", "-D", postgres.data(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
       postgres.startAgain();
       return postgres;
@@ -68,15 +70,21 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      asOwner("pg_ctl", "-D", data(), "-w", "-m", "immediate", "stop");
-    } catch (AssertionError alreadyStopped) {
-      // Nothing to stop.
-    }
+    stopNow();
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private void stopNow() {
+    if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
+      try {
+        asOwner("pg_ctl", "-D", data(), "-w", "-m", "immediate", "stop");
+      } catch (AssertionError alreadyStopped) {
+        // Nothing to stop.
+      }
     }
   }
 
