@@ -18,9 +18,11 @@ import java.util.function.Supplier;
  *
  * <p>The pool learns that a connection closed only after it has failed the statements in flight on
  * it, within the same event; so the statement goes again from a later task on the caller's event
- * loop, when the pool no longer holds the dead connection. Nor is a write sent again once
- * DB_TIMEOUT_SECONDS have passed since it was first asked for: its request has been answered 503
- * by then, and a client that retried must not find it stored after all.
+ * loop, when the pool no longer holds the dead connection. (Within that event the pool may still
+ * hand the dead connection to a statement waiting for one; vertx-sql-client 5.0.7 then fails it,
+ * unsent, with the same error as those sent, so such a write answers 503.) Nor is a statement
+ * sent again once DB_TIMEOUT_SECONDS have passed since it was first asked for: its request has
+ * been answered 503 by then, and a client that retried must not find a write stored after all.
  */
 public final class DeadConnections {
 
