@@ -9,6 +9,7 @@ import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseClients;
 import com.contoso.lro.db.DatabaseReadiness;
 import com.contoso.lro.db.DatabaseTimeout;
+import com.contoso.lro.db.DeadConnections;
 import com.contoso.lro.contract.ContractDocs;
 import com.contoso.lro.http.ApiRouter;
 import com.contoso.lro.http.BodyDeadline;
@@ -87,9 +88,10 @@ public final class ApiVerticle extends VerticleBase {
     GraphLinks links = new GraphLinks(config.publicBaseUrl(), ContractOperations.basePath(contract));
     // Asked for only once the gate below has let a request through, when start-up has read the key.
     Supplier<PageTokens> pageTokens = () -> new PageTokens(readiness.started().orElseThrow().pageTokenKey());
-    OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout()),
-      context, config.database().timeout());
-    IdempotentCreates idempotentCreates = new IdempotentCreates(new IdempotencyKeyStore(database),
+    DeadConnections dead = new DeadConnections(context, config.database().timeout());
+    OperationStore store = new OperationStore(database, new CancellingStatements(vertx, lists, config.database().timeout(), dead),
+      dead, context, config.database().timeout());
+    IdempotentCreates idempotentCreates = new IdempotentCreates(new IdempotencyKeyStore(database, dead),
       Duration.ofHours(config.idempotencyKeyHours()), operationMetrics);
     OperationService service = new OperationService(store, pageTokens, Clock.systemUTC(),
       config.retryAfterMaxSeconds(), idempotentCreates, operationMetrics, new DatabaseTimeout(config.database().timeout()));

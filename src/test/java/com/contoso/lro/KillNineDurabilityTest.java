@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -98,6 +100,155 @@ class KillNineDurabilityTest {
       servers.forEach(Process::destroyForcibly);
       await(database.drop());
     }
+  }
+
+  /**
+   * One of two instances on one database is killed with SIGKILL under concurrent creates and
+   * updates: every create and update it acknowledged is stored as answered (an update in flight may
+   * have landed too, as the next version), and a client whose long-poll was held there waits again
+   * on the other instance and is woken by a later change.
+   */
+  @Test
+  void of_two_instances_one_killed_by_kill_9_loses_no_acknowledged_write_and_its_waiter_moves_to_the_other(Vertx vertx)
+    throws Exception {
+    TestDatabase database = await(TestDatabase.create(vertx));
+    TestTokens tokens = new TestTokens();
+    Token user = tokens.user();
+    String token = user.sign();
+    Map<String, String> env = new HashMap<>(database.env());
+    int port = TestService.freePort();
+    env.put("HTTP_PORT", String.valueOf(port));
+    env.put("AUTH_JWKS", tokens.writeJwks(dir).toString());
+    env.put("AUTH_ISSUER", TestTokens.ISSUER);
+    env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+    env.put("THROTTLE_RATE_PER_SECOND", "0");
+    List<Process> servers = new ArrayList<>();
+    TestService other = null;
+    AtomicBoolean killed = new AtomicBoolean();
+    try {
+      Process doomed = serve(env, servers);
+      other = TestService.awaitStart(TestService.start(vertx, tokens, database, Map.of("THROTTLE_RATE_PER_SECOND", "0")));
+      WebClient client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(16));
+      List<String> updated = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        updated.add(other.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id"));
+      }
+      String watched = other.create(token, new JsonObject().put("status", "running")).bodyAsJsonObject().getString("id");
+      Map<String, JsonObject> createdAnswers = new ConcurrentHashMap<>();
+      Map<String, List<JsonObject>> updateAnswers = new ConcurrentHashMap<>();
+      CountDownLatch acknowledged = new CountDownLatch(40);
+      List<Future<Void>> clients = new ArrayList<>();
+      for (String id : updated) {
+        clients.add(updateUntilKilled(client, port, token, id, 0, killed, updateAnswers, acknowledged));
+        clients.add(createUntilKilled(client, port, token, killed, createdAnswers, acknowledged));
+      }
+      Future<HttpResponse<Buffer>> heldThere = client.get(port, "localhost", TestService.OPERATIONS + "/" + watched)
+        .bearerTokenAuthentication(token).putHeader("Prefer", "wait=30").send();
+      awaitWaiters(client, port, 1);
+      assertThat(acknowledged.await(60, TimeUnit.SECONDS)).as("writes acknowledged before the kill").isTrue();
+
+      killed.set(true);
+      doomed.destroyForcibly();
+      assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(doomed.exitValue()).as("killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
+      await(Future.join(clients));
+      assertThat(await(heldThere.<Boolean>transform(held -> Future.succeededFuture(held.failed()))).booleanValue())
+        .as("the long-poll held on the killed instance ended with its connection").isTrue();
+
+      // The client waits again, on the other instance, and a later change wakes it.
+      Future<HttpResponse<Buffer>> heldAgain = other.request(HttpMethod.GET, TestService.OPERATIONS + "/" + watched)
+        .bearerTokenAuthentication(token).putHeader("Prefer", "wait=30").send();
+      awaitWaiters(client, other.port, 1);
+      long changed = System.nanoTime();
+      JsonObject change = other.call(HttpMethod.PATCH, TestService.OPERATIONS + "/" + watched, token,
+        new JsonObject().put("status", "succeeded")).bodyAsJsonObject();
+      HttpResponse<Buffer> woken = await(heldAgain);
+      assertThat(woken.statusCode()).isEqualTo(200);
+      assertThat(woken.bodyAsJsonObject()).isEqualTo(change);
+      assertThat(Duration.ofNanos(System.nanoTime() - changed)).as("woken by the change, not by its 30 s").isLessThan(Duration.ofSeconds(10));
+
+      assertThat(createdAnswers).as("creates acknowledged by the killed instance").isNotEmpty();
+      for (JsonObject answer : createdAnswers.values()) {
+        Row stored = other.storedRow(user.oid(), answer.getString("id"));
+        assertThat(stored).as("acknowledged create %s", answer).isNotNull();
+        assertThat(stored.getString("status_detail")).isEqualTo(answer.getString("statusDetail"));
+      }
+      assertThat(updateAnswers).as("updates acknowledged by the killed instance").isNotEmpty();
+      TestService survivor = other;
+      updateAnswers.forEach((id, answers) -> {
+        JsonObject last = answers.get(answers.size() - 1);
+        Row stored = survivor.storedRow(user.oid(), id);
+        // The update in flight when the process died may have committed as the next version.
+        assertThat(stored.getString("status_detail")).as("operation %s after the kill", id)
+          .isIn(last.getString("statusDetail"), detail(answers.size()));
+      });
+    } finally {
+      killed.set(true);
+      servers.forEach(Process::destroyForcibly);
+      if (other != null) {
+        await(other.undeploy());
+      }
+      await(database.drop());
+    }
+  }
+
+  /** The statusDetail of a client's {@code n}th update of its operation, counted from 0. */
+  private static String detail(int n) {
+    return "update " + n;
+  }
+
+  /** Updates {@code id} again and again, each with the next detail, recording each 200, until the kill. */
+  private static Future<Void> updateUntilKilled(WebClient client, int port, String token, String id, int n,
+                                                AtomicBoolean killed, Map<String, List<JsonObject>> answers,
+                                                CountDownLatch acknowledged) {
+    if (killed.get()) {
+      return Future.succeededFuture();
+    }
+    return client.patch(port, "localhost", TestService.OPERATIONS + "/" + id).bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("statusDetail", detail(n)))
+      .transform(answer -> {
+        if (answer.failed() && killed.get()) {
+          return Future.succeededFuture();
+        }
+        assertThat(answer.succeeded()).as("an update before the kill: %s", answer.cause()).isTrue();
+        assertThat(answer.result().statusCode()).as("an update: %s", answer.result().bodyAsString()).isEqualTo(200);
+        answers.computeIfAbsent(id, each -> new CopyOnWriteArrayList<>()).add(answer.result().bodyAsJsonObject());
+        acknowledged.countDown();
+        return updateUntilKilled(client, port, token, id, n + 1, killed, answers, acknowledged);
+      });
+  }
+
+  /** Creates again and again, recording each 201, until the kill. */
+  private static Future<Void> createUntilKilled(WebClient client, int port, String token, AtomicBoolean killed,
+                                                Map<String, JsonObject> answers, CountDownLatch acknowledged) {
+    if (killed.get()) {
+      return Future.succeededFuture();
+    }
+    return client.post(port, "localhost", TestService.OPERATIONS).bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("statusDetail", "created before the kill " + answers.size()))
+      .transform(answer -> {
+        if (answer.failed() && killed.get()) {
+          return Future.succeededFuture();
+        }
+        assertThat(answer.succeeded()).as("a create before the kill: %s", answer.cause()).isTrue();
+        assertThat(answer.result().statusCode()).as("a create: %s", answer.result().bodyAsString()).isEqualTo(201);
+        JsonObject created = answer.result().bodyAsJsonObject();
+        answers.put(created.getString("id"), created);
+        acknowledged.countDown();
+        return createUntilKilled(client, port, token, killed, answers, acknowledged);
+      });
+  }
+
+  private static void awaitWaiters(WebClient client, int port, int waiters) throws InterruptedException {
+    String expected = "\nlro_waiting_requests " + waiters + ".0";
+    for (int i = 0; i < 400 && !waiting(client, port, expected); i++) {
+      Thread.sleep(25);
+    }
+    assertThat(waiting(client, port, expected)).as("%d long-polls held on port %d", waiters, port).isTrue();
+  }
+
+  private static boolean waiting(WebClient client, int port, String expected) {
+    return await(client.get(port, "localhost", "/metrics").send()).bodyAsString().contains(expected);
   }
 
   private static void everyAcknowledgedOperationReadsAsAnswered(WebClient client, int port, String token, Load load) {

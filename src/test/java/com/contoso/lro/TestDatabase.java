@@ -39,7 +39,11 @@ public final class TestDatabase {
   }
 
   public static Future<TestDatabase> create(Vertx vertx) {
-    Map<String, String> server = serverEnv();
+    return create(vertx, serverEnv());
+  }
+
+  /** A fresh database on another server than the one the tests share: {@code server} as {@link #serverEnv()} gives it. */
+  public static Future<TestDatabase> create(Vertx vertx, Map<String, String> server) {
     PgConnectOptions admin = new PgConnectOptions()
       .setHost(server.get("PGHOST"))
       .setPort(Integer.parseInt(server.get("PGPORT")))

@@ -105,15 +105,33 @@ public final class TestService {
 
   private static Future<TestService> start(Vertx vertx, TestTokens tokens, Map<String, String> overrides,
                                            PrometheusMeterRegistry registry) {
-    return TestDatabase.create(vertx).compose(database -> {
-      Map<String, String> env = new HashMap<>(database.env());
-      env.put("HTTP_INSTANCES", "2");
-      env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
-      env.put("AUTH_ISSUER", TestTokens.ISSUER);
-      env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
-      env.putAll(overrides);
-      return deployOnAFreePort(vertx, tokens, database, env, true, registry, new TestClock(), 3);
-    });
+    return TestDatabase.create(vertx).compose(database -> start(vertx, tokens, database, overrides, registry, true));
+  }
+
+  /**
+   * On a database that the test made elsewhere (e.g. on a {@link ThrowawayPostgres}), which the
+   * test then drops or removes itself.
+   */
+  public static Future<TestService> start(Vertx vertx, TestDatabase database, Map<String, String> overrides) {
+    return start(vertx, new TestTokens(), database, overrides);
+  }
+
+  /** On a database that the test made, trusting {@code tokens}' keys, e.g. beside a service run as a process. */
+  public static Future<TestService> start(Vertx vertx, TestTokens tokens, TestDatabase database,
+                                          Map<String, String> overrides) {
+    return start(vertx, tokens, database, overrides, null, false);
+  }
+
+  private static Future<TestService> start(Vertx vertx, TestTokens tokens, TestDatabase database,
+                                           Map<String, String> overrides, PrometheusMeterRegistry registry,
+                                           boolean ownsDatabase) {
+    Map<String, String> env = new HashMap<>(database.env());
+    env.put("HTTP_INSTANCES", "2");
+    env.put("AUTH_JWKS", tokens.writeJwks(tempDir()).toString());
+    env.put("AUTH_ISSUER", TestTokens.ISSUER);
+    env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+    env.putAll(overrides);
+    return deployOnAFreePort(vertx, tokens, database, env, ownsDatabase, registry, new TestClock(), 3);
   }
 
   /**
@@ -228,7 +246,7 @@ public final class TestService {
   }
 
   /** A port that nothing listens on now. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

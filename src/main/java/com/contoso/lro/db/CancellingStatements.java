@@ -24,27 +24,33 @@ public final class CancellingStatements {
   private final Vertx vertx;
   private final Pool pool;
   private final Duration limit;
+  private final DeadConnections dead;
 
-  /** @param pool whose connection timeout, a backstop, is longer than {@code limit} */
-  public CancellingStatements(Vertx vertx, Pool pool, Duration limit) {
+  /**
+   * @param pool whose connection timeout, a backstop, is longer than {@code limit}
+   * @param dead what leases a connection again for a statement whose session ended under it
+   */
+  public CancellingStatements(Vertx vertx, Pool pool, Duration limit, DeadConnections dead) {
     this.vertx = vertx;
     this.pool = pool;
     this.limit = limit;
+    this.dead = dead;
   }
 
   /**
    * The statement's result, or a failure with {@link DatabaseTimeout.Exceeded} once the limit has
-   * passed since this call, by which time the statement has been cancelled or was never sent.
+   * passed since this call, by which time the statement has been cancelled or was never sent. Every
+   * statement here only reads: one whose session ended under it runs again on another connection.
    */
   public <T> Future<T> run(Function<SqlConnection, Future<T>> statement) {
     Attempt<T> attempt = new Attempt<>(statement);
     // Set before the connection is asked for: it decides before the pool's own, longer, timeout.
     attempt.timer = vertx.setTimer(limit.toMillis(), expired -> attempt.expire());
-    pool.getConnection().onComplete(attempt::leased);
+    dead.read(attempt::send).onComplete(attempt::ended);
     return attempt.answer.future();
   }
 
-  /** One statement's way, on the caller's event loop: leased, sent, ended or expired. */
+  /** One statement's way, on the caller's event loop: leased and sent (twice at most), ended or expired. */
   private final class Attempt<T> {
 
     private final Function<SqlConnection, Future<T>> statement;
@@ -57,37 +63,46 @@ public final class CancellingStatements {
       this.statement = statement;
     }
 
-    private void leased(AsyncResult<SqlConnection> lease) {
-      if (lease.failed()) {
-        vertx.cancelTimer(timer);
-        answer.tryFail(lease.cause());
-        return;
-      }
-      connection = lease.result();
+    /** Leases a connection and runs the statement on it; the connection goes back once it has ended. */
+    private Future<T> send() {
       if (answer.future().isComplete()) {
-        // The deadline passed while it waited for the connection: never sent.
-        connection.close();
-        return;
+        return Future.failedFuture(new DatabaseTimeout.Exceeded(limit));
       }
-      running = Future.<Void>succeededFuture().compose(start -> statement.apply(connection));
-      running.onComplete(this::ended);
+      return pool.getConnection().compose(leased -> {
+        if (answer.future().isComplete()) {
+          // The deadline passed while it waited for the connection: never sent.
+          leased.close();
+          return Future.failedFuture(new DatabaseTimeout.Exceeded(limit));
+        }
+        connection = leased;
+        running = Future.<Void>succeededFuture().compose(start -> statement.apply(leased));
+        return running.andThen(ended -> {
+          if (!answer.future().isComplete()) {
+            // Otherwise expire() gives the connection back once its cancel has been delivered.
+            leased.close();
+          }
+        });
+      });
     }
 
     private void ended(AsyncResult<T> result) {
       vertx.cancelTimer(timer);
-      if (result.succeeded() ? answer.tryComplete(result.result()) : answer.tryFail(result.cause())) {
-        connection.close();
+      if (result.succeeded()) {
+        answer.tryComplete(result.result());
+      } else {
+        answer.tryFail(result.cause());
       }
     }
 
     private void expire() {
-      if (!answer.tryFail(new DatabaseTimeout.Exceeded(limit)) || running == null) {
+      if (!answer.tryFail(new DatabaseTimeout.Exceeded(limit)) || running == null || running.isComplete()) {
         return;
       }
       // The connection goes back only once the statement has ended and the cancel has been
       // delivered: a cancel that arrived later would hit the next statement on the connection.
-      Future<Void> cancelled = PgConnection.cast(connection).cancelRequest();
-      Future.join(running, cancelled).onComplete(ended -> connection.close());
+      SqlConnection cancelling = connection;
+      Future<Void> cancelled = PgConnection.cast(cancelling).cancelRequest();
+      Future.join(running, cancelled).onComplete(ended -> cancelling.close());
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.contoso.lro.operations;
 
+import com.contoso.lro.db.DeadConnections;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.PreparedQuery;
@@ -61,8 +62,14 @@ public final class IdempotencyKeyStore {
   private final PreparedQuery<RowSet<Row>> insertAnswering;
   private final PreparedQuery<RowSet<Row>> releaseKey;
 
-  /** @param database a client whose every statement runs in a transaction of its own */
-  public IdempotencyKeyStore(SqlClient database) {
+  private final DeadConnections dead;
+
+  /**
+   * @param database a client whose every statement runs in a transaction of its own
+   * @param dead     what sends a statement again that met a connection the server had closed
+   */
+  public IdempotencyKeyStore(SqlClient database, DeadConnections dead) {
+    this.dead = dead;
     this.claimKey = database.preparedQuery(CLAIM_KEY);
     this.selectKey = database.preparedQuery(SELECT_KEY);
     this.insertAnswering = database.preparedQuery(INSERT_ANSWERING);
@@ -71,13 +78,13 @@ public final class IdempotencyKeyStore {
 
   /** The claim's time when this create now holds the key, or empty when another request does or did. */
   Future<Optional<OffsetDateTime>> claim(String ownerId, String key, String requestHash, int lifetimeHours) {
-    return claimKey.execute(Tuple.of(ownerId, key, requestHash, lifetimeHours, ABANDONED_SECONDS))
+    return dead.write(() -> claimKey.execute(Tuple.of(ownerId, key, requestHash, lifetimeHours, ABANDONED_SECONDS)))
       .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getOffsetDateTime(0)));
   }
 
   /** The hash of the request that holds the key, and its answer once it has one. */
   Future<Optional<KeyRecord>> find(String ownerId, String key) {
-    return selectKey.execute(Tuple.of(ownerId, key)).map(rows -> rows.stream().findFirst()
+    return dead.read(() -> selectKey.execute(Tuple.of(ownerId, key))).map(rows -> rows.stream().findFirst()
       .map(row -> new KeyRecord(row.getString(0), (JsonObject) row.getValue(1))));
   }
 
@@ -90,7 +97,8 @@ public final class IdempotencyKeyStore {
    * the claim is no longer this request's.
    */
   Future<Void> insertAnswering(Operation operation, String key, OffsetDateTime claimedAt, JsonObject response) {
-    return insertAnswering.execute(OperationStore.row(operation).addValue(key).addValue(claimedAt).addValue(response))
+    Tuple values = OperationStore.row(operation).addValue(key).addValue(claimedAt).addValue(response);
+    return dead.write(() -> insertAnswering.execute(values))
       .compose(inserted -> inserted.rowCount() == 1
         ? Future.<Void>succeededFuture()
         : Future.failedFuture(new KeyTakenOver()));
@@ -105,6 +113,6 @@ public final class IdempotencyKeyStore {
 
   /** Frees a claim that has no answer, so that a retry may claim the key at once. */
   Future<Void> release(String ownerId, String key, OffsetDateTime claimedAt) {
-    return releaseKey.execute(Tuple.of(ownerId, key, claimedAt)).mapEmpty();
+    return dead.write(() -> releaseKey.execute(Tuple.of(ownerId, key, claimedAt))).mapEmpty();
   }
 }

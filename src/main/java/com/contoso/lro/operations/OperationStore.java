@@ -3,6 +3,7 @@ package com.contoso.lro.operations;
 import com.contoso.lro.contract.model.LongRunningOperationStatus;
 import com.contoso.lro.db.CancellingStatements;
 import com.contoso.lro.db.DatabaseErrors;
+import com.contoso.lro.db.DeadConnections;
 import com.contoso.lro.operations.query.FilterParser;
 import com.contoso.lro.operations.query.KeysetPredicate;
 import com.contoso.lro.operations.query.SortTerm;
@@ -90,6 +91,7 @@ public final class OperationStore {
     "DELETE FROM operations WHERE owner_id = $1 AND id = $2 AND ($3::bigint[] IS NULL OR version = ANY($3))";
 
   private final CancellingStatements lists;
+  private final DeadConnections dead;
   private final CommitGroups<Operation> inserts;
   private final PreparedQuery<RowSet<Row>> selectOne;
   private final PreparedQuery<RowSet<Row>> update;
@@ -98,16 +100,19 @@ public final class OperationStore {
   /**
    * @param database a client whose every statement runs in a transaction of its own
    * @param lists    where lists and counts run, each cancelled once DB_TIMEOUT_SECONDS have passed
+   * @param dead     what sends a statement again that met a connection the server had closed
    * @param context  the event loop that calls this store, on which creates complete
    * @param timeout  DB_TIMEOUT_SECONDS: a create that waited this long to be sent is not sent
    */
-  public OperationStore(SqlClient database, CancellingStatements lists, Context context, Duration timeout) {
+  public OperationStore(SqlClient database, CancellingStatements lists, DeadConnections dead, Context context,
+                        Duration timeout) {
     this.lists = lists;
+    this.dead = dead;
     PreparedQuery<RowSet<Row>> insert = database.preparedQuery(INSERT);
     PreparedQuery<RowSet<Row>> insertMany = database.preparedQuery(INSERT_MANY);
     this.inserts = new CommitGroups<>(context, timeout, INSERTS_IN_FLIGHT, MAX_GROUP,
-      operation -> insert.execute(row(operation)),
-      operations -> insertMany.execute(columnsOf(operations.stream().map(OperationStore::row).toList())),
+      operation -> dead.write(() -> insert.execute(row(operation))),
+      operations -> dead.write(() -> insertMany.execute(columnsOf(operations.stream().map(OperationStore::row).toList()))),
       DatabaseErrors::isRowLevel);
     this.selectOne = database.preparedQuery(SELECT_ONE);
     this.update = database.preparedQuery(UPDATE);
@@ -146,7 +151,7 @@ public final class OperationStore {
   }
 
   Future<Optional<Operation>> find(String ownerId, String id) {
-    return selectOne.execute(Tuple.of(ownerId, id)).map(OperationStore::first);
+    return dead.read(() -> selectOne.execute(Tuple.of(ownerId, id))).map(OperationStore::first);
   }
 
   /** An operation as an update left it, and whether the update changed it. */
@@ -159,7 +164,7 @@ public final class OperationStore {
    * caller tells which by reading it again.
    */
   Future<Optional<Updated>> update(String ownerId, String id, OperationChanges changes, Long[] ifMatch) {
-    return update.execute(Tuple.from(new Object[] {
+    Tuple values = Tuple.from(new Object[] {
       ownerId,
       id,
       changes.status().map(LongRunningOperationStatus::getValue).orElse(null),
@@ -171,12 +176,13 @@ public final class OperationStore {
       ifMatch,
       changes.createdDateTime().orElse(null),
       changes.lastActionDateTime().orElse(null)
-    })).map(rows -> rows.stream().findFirst().map(row -> new Updated(operation(row), row.getBoolean("changed"))));
+    });
+    return dead.write(() -> update.execute(values)).map(rows -> rows.stream().findFirst().map(row -> new Updated(operation(row), row.getBoolean("changed"))));
   }
 
   /** Whether an operation with one of the {@code ifMatch} versions (null: any) was there to delete. */
   Future<Boolean> delete(String ownerId, String id, Long[] ifMatch) {
-    return delete.execute(Tuple.of(ownerId, id, ifMatch)).map(result -> result.rowCount() > 0);
+    return dead.write(() -> delete.execute(Tuple.of(ownerId, id, ifMatch))).map(result -> result.rowCount() > 0);
   }
 
   /**

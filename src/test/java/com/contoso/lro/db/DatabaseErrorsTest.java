@@ -1,6 +1,7 @@
 package com.contoso.lro.db;
 
 import com.contoso.lro.TestDatabase;
+import com.contoso.lro.TestService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -55,11 +56,27 @@ class DatabaseErrorsTest {
     Throwable queuedFailure = awaitFailure(queued);
     assertThat(DatabaseErrors.isUnavailable(runningFailure)).as("the running statement: %s", runningFailure).isTrue();
     assertThat(DatabaseErrors.isUnavailable(queuedFailure)).as("the queued statement: %s", queuedFailure).isTrue();
+    // Either may go again if it only reads; only the one never sent may go again if it writes.
+    assertThat(DatabaseErrors.sessionEnded(runningFailure)).as("the running statement: %s", runningFailure).isTrue();
+    assertThat(DatabaseErrors.sessionEnded(queuedFailure)).as("the queued statement: %s", queuedFailure).isTrue();
+    assertThat(DatabaseErrors.neverSent(runningFailure)).as("the running statement: %s", runningFailure).isFalse();
+    assertThat(DatabaseErrors.neverSent(queuedFailure)).as("the queued statement: %s", queuedFailure).isTrue();
+  }
+
+  @Test
+  void a_server_that_refuses_connections_is_unavailable_but_no_session_ended(Vertx vertx) {
+    PgConnectOptions nowhere = new PgConnectOptions().setHost("127.0.0.1").setPort(TestService.freePort())
+      .setUser("postgres").setDatabase("postgres");
+    Throwable refused = awaitFailure(PgConnection.connect(vertx, nowhere));
+
+    assertThat(DatabaseErrors.isUnavailable(refused)).as("%s", refused).isTrue();
+    assertThat(DatabaseErrors.sessionEnded(refused)).as("a second attempt at once meets the same: %s", refused).isFalse();
+    assertThat(DatabaseErrors.neverSent(refused)).isFalse();
   }
 
   private static Throwable awaitFailure(Future<?> future) {
     Throwable failure = await(future.transform(outcome -> Future.succeededFuture(outcome.cause())));
-    assertThat(failure).as("the statement's failure on a terminated session").isNotNull();
+    assertThat(failure).as("the failure").isNotNull();
     return failure;
   }
 
