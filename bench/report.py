@@ -213,11 +213,16 @@ def profile(args):
     samples = [s for path in args.recordings for s in execution_samples(args.jfr, path, args.depth)]
     n = len(samples)
     self_package, self_method, total_package, threads = Counter(), Counter(), Counter(), Counter()
+    # A sample in java.util or java.lang says little: it is also counted for the first frame below
+    # it outside the JDK, the code that called into it.
+    caller_package = Counter()
+    jdk = ("java.", "javax.", "jdk.", "sun.", "com.sun.")
     for thread, frames in samples:
         if not frames:
             continue
         self_package[frame_package(frames[0])] += 1
         self_method[frame_method(frames[0])] += 1
+        caller_package[next((frame_package(f) for f in frames if not f.startswith(jdk)), "(the JDK alone)")] += 1
         for package in {frame_package(f) for f in frames}:
             total_package[package] += 1
         # Thread pools by name: "vert.x-eventloop-thread-1" and "-0" are one line.
@@ -241,6 +246,12 @@ def profile(args):
         "| package | samples | share |",
         "|---|---|---|",
         *rows(self_package, args.top),
+        "",
+        f"## Self time by package, the JDK's counted for its caller (top {args.top})",
+        "",
+        "| package | samples | share |",
+        "|---|---|---|",
+        *rows(caller_package, args.top),
         "",
         f"## Total time by package (top {args.top})",
         "",
