@@ -701,7 +701,8 @@ longpoll() {
     --waiters "$WAITERS" --rounds "$LONGPOLL_ROUNDS" --warmup-rounds "$warmup_rounds" --warmup-settle-percent "$settle" \
     --wait 60 --patch-rate "$PATCH_RATE" --concurrency "$C" --deadline "$LONGPOLL_DEADLINE" \
     >"$WORK/longpoll.out" 2> >(tee "$WORK/longpoll.err" >&2) || status=$?
-  wait $! 2>/dev/null || true # tee, done writing longpoll.err
+  # tee, done writing longpoll.err ($! is it from bash 5.1 on; before that, the sampler's, never waited for)
+  [[ $! == "${SAMPLER_PID:-}" ]] || wait $! 2>/dev/null || true
   profile_stop
   ((status == 0)) || die "the long-poll phase failed (exit $status): $(tail -n 1 "$WORK/longpoll.err")"
   warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
