@@ -29,7 +29,9 @@
 #                          run to the next twice in a row, WARMUP_MAX_ROUNDS [24] at most; the long-poll phase:
 #                          rounds until wake p50 and p99 fall by 20 % or less twice in a row,
 #                          LONGPOLL_WARMUP_MAX_ROUNDS [8] at most (a fixed WARMUP_SECONDS: one round)
-#   REPEAT [1]             measured runs per phase; the table shows medians and the spread
+#   REPEAT [3]             measured runs per phase; the table shows medians and the spread. The
+#                          service's creates and reads alternate with the floor's, run by run, so
+#                          that each yardstick against the floor compares runs a few seconds apart
 #   LIST_REPEAT [3]        measured runs of each list phase (their p99s are compared): medians, spread
 #   LONGPOLL_ROUNDS [3]    measured long-poll rounds (each wakes every waiter once); the table shows
 #                          their medians and the spread of their p99
@@ -48,6 +50,14 @@
 #   HOSTILE_RAMP_SECONDS [10]   the attack's run before the victim is measured under it
 #   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
 #                          last (e.g. another setting of a per-caller limit)
+#   PROFILE [0]            1: a JFR profile of the server (the service, or the floor) over each
+#                          measured run, summed per phase into bench/results/profile-<phase>.md
+#                          (target/bench/ when PHASES is not all): the top frames by package
+#   *_DEADLINE             every wait is bounded; a phase that misses its deadline fails naming what
+#                          it waited for (the service is stopped, the database dropped):
+#                          SEED_DEADLINE [1800] s for a psql step, LONGPOLL_DEADLINE [600] s for the
+#                          long-poll phase's creates (each round has its own bounds), RUN_SLACK [60]
+#                          s past T for a wrk or pgbench run, BUILD_DEADLINE [900] s for the build
 #   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
 #
 # Writes bench/results/latest.md; raw results and logs go to target/bench/.
@@ -62,7 +72,7 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-auto}
 WARMUP_ROUND_SECONDS=${WARMUP_ROUND_SECONDS:-5}
 WARMUP_MAX_ROUNDS=${WARMUP_MAX_ROUNDS:-24}
 LONGPOLL_WARMUP_MAX_ROUNDS=${LONGPOLL_WARMUP_MAX_ROUNDS:-8}
-REPEAT=${REPEAT:-1}
+REPEAT=${REPEAT:-3}
 LIST_REPEAT=${LIST_REPEAT:-3}
 LONGPOLL_ROUNDS=${LONGPOLL_ROUNDS:-3}
 STARTS=${STARTS:-5}
@@ -84,6 +94,11 @@ HOSTILE_C=${HOSTILE_C:-4}
 HOSTILE_DELAY_MS=${HOSTILE_DELAY_MS:-10}
 HOSTILE_VICTIM_ROWS=${HOSTILE_VICTIM_ROWS:-100}
 HOSTILE_RAMP_SECONDS=${HOSTILE_RAMP_SECONDS:-10}
+PROFILE=${PROFILE:-0}
+SEED_DEADLINE=${SEED_DEADLINE:-1800}
+LONGPOLL_DEADLINE=${LONGPOLL_DEADLINE:-600}
+RUN_SLACK=${RUN_SLACK:-60}
+BUILD_DEADLINE=${BUILD_DEADLINE:-900}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 
@@ -115,11 +130,22 @@ thousands() { # 1000000 -> 1,000,000, whatever the locale
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1; }
+# Runs a command with a deadline: $1 seconds, $2 what it is (for the message), then the command.
+# One that overruns is killed (KILL 10 s after TERM) and ends make bench through die, whose trap
+# stops the service and drops the database.
+bounded() {
+  local seconds=$1 what=$2 status=0
+  shift 2
+  timeout --foreground --kill-after=10 "$seconds" "$@" || status=$?
+  ((status == 124 || status == 137)) && die "$what: not done within its deadline of $seconds s"
+  return "$status"
+}
 # find_pg_tool, start_service, stop_service, vm_kb: shared with bench/soak.sh.
 source "$ROOT/bench/service.sh"
 
 for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS \
-         HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS; do
+         HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS \
+         PROFILE SEED_DEADLINE LONGPOLL_DEADLINE RUN_SLACK BUILD_DEADLINE; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -138,6 +164,7 @@ if want starts && want creates && want reads && want lists && want longpoll && w
 else
   RESULTS_MD=target/bench/latest.md
 fi
+PROFILES_DIR=$(dirname "$RESULTS_MD")
 
 # The phases' names in the table; bench/report.py finds the yardsticks' phases by them.
 export P_INSERT="insert limit (pgbench)" P_CREATES="creates" P_SELECT="select limit (pgbench)" P_READS="reads"
@@ -176,7 +203,7 @@ ensure_tools() {
   need python3 || die "python3 not found"
 }
 
-psql_db() { "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
+psql_db() { bounded "$SEED_DEADLINE" "psql ($*)" "$PSQL" -X -q -w -v ON_ERROR_STOP=1 -d "$BENCH_DB" "$@"; }
 
 # ---------------------------------------------------------------- service --
 
@@ -189,7 +216,7 @@ HOSTILE_PID=""
 start_floor() {
   FLOOR_PORT=$(python3 bench/report.py free-port)
   [[ -f "$ROOT/target/test-classes/com/contoso/lro/operations/FloorServer.class" ]] \
-    || mvn -B -q -DskipTests test-compile >&2 || die "the floor server did not compile"
+    || bounded "$BUILD_DEADLINE" "the floor's test-compile" mvn -B -q -DskipTests test-compile >&2 || die "the floor server did not compile"
   PGDATABASE="$BENCH_DB" java -cp "$ROOT/target/test-classes:$JAR" com.contoso.lro.operations.FloorServer \
     "$FLOOR_PORT" "$USER_MAIN" >>"$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!
@@ -245,6 +272,49 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# ---------------------------------------------------------------- profile --
+
+# PROFILE=1: a JFR recording (bench/profile.jfc: an execution sample every 10 ms per running
+# thread) of the server under load, SERVER_PID, over one measured run, to
+# target/bench/profiles/<phase>/; profile_reports sums each phase's recordings into
+# PROFILES_DIR/profile-<phase>.md. jcmd, of the server's own JDK, runs before the run's CPU window
+# opens and after it closes, so its own start-up is not counted in the run's CPU.
+PROFILING=""
+profile_slug() { echo "$1" | tr 'A-Z' 'a-z' | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g'; }
+profile_jcmd() { echo "$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd"; }
+profile_start() { # phase-name [pid]
+  [[ $PROFILE == 1 ]] || return 0
+  local pid=${2:-${SERVER_PID:-}}
+  [[ -n $pid ]] || return 0
+  local dir="$WORK/profiles/$(profile_slug "$1")"
+  mkdir -p "$dir"
+  printf '%s\n' "$1" >"$dir/phase"
+  local file
+  file="$dir/$(date +%s%N)-$pid.jfr"
+  bounded 60 "jcmd JFR.start on $pid" "$(profile_jcmd "$pid")" "$pid" JFR.start name=bench settings="$ROOT/bench/profile.jfc" \
+    filename="$file" >>"$WORK/jcmd.log" 2>&1 || { log "   no profile: jcmd JFR.start failed (see $WORK/jcmd.log)"; return 0; }
+  PROFILING=$pid
+}
+profile_stop() {
+  [[ -n $PROFILING ]] || return 0
+  bounded 60 "jcmd JFR.stop on $PROFILING" "$(profile_jcmd "$PROFILING")" "$PROFILING" JFR.stop name=bench \
+    >>"$WORK/jcmd.log" 2>&1 || log "   jcmd JFR.stop failed (see $WORK/jcmd.log)"
+  PROFILING=""
+}
+# Each profiled phase's recordings, summed by bench/report.py into PROFILES_DIR/profile-<phase>.md.
+profile_reports() {
+  [[ $PROFILE == 1 && -d $WORK/profiles ]] || return 0
+  local dir jfr
+  jfr="$(dirname "$(readlink -f "$(scripts/service-java.sh | cut -d' ' -f2-)")")/jfr"
+  rm -f "$PROFILES_DIR"/profile-*.md
+  for dir in "$WORK"/profiles/*/; do
+    compgen -G "$dir*.jfr" >/dev/null || continue
+    bounded 600 "jfr print of $dir" python3 bench/report.py profile --jfr "$jfr" --phase "$(<"$dir/phase")" \
+      --out "$PROFILES_DIR/profile-$(basename "$dir").md" "$dir"*.jfr
+  done
+  log "wrote the profiles: $PROFILES_DIR/profile-*.md"
+}
+
 # ---------------------------------------------------------------- measure --
 
 record() { # phase-name kind json [extra json fields]
@@ -265,8 +335,8 @@ run_once() { # kind seconds args...
   case $kind in
     pgbench)
       rm -f "$WORK"/pgbench_log*
-      "$PGBENCH" -n -M prepared -c "$C" -j "$THREADS" -T "$seconds" --log --log-prefix="$WORK/pgbench_log" \
-        "$@" "$BENCH_DB" >"$WORK/run.out" 2>"$WORK/run.err" || true
+      bounded $((seconds + RUN_SLACK)) "pgbench ($seconds s)" "$PGBENCH" -n -M prepared -c "$C" -j "$THREADS" -T "$seconds" \
+        --log --log-prefix="$WORK/pgbench_log" "$@" "$BENCH_DB" >"$WORK/run.out" 2>"$WORK/run.err" || true
       python3 bench/report.py pgbench --stdout "$WORK/run.out" --stderr "$WORK/run.err" --logs "$WORK/pgbench_log"
       ;;
     wrk)
@@ -274,7 +344,8 @@ run_once() { # kind seconds args...
       # slower than WRK_TIMEOUT out of its latencies, and counts it as a timeout.
       # With WRK_MAY_FAIL=1 (the victim under attack), a wrk that could not connect is a run with
       # no answer, for the table to fail, rather than the end of make bench.
-      if ! wrk -t "$THREADS" -c "$C" -d "${seconds}s" --timeout "${WRK_TIMEOUT:-10}s" --latency "$@" >"$WORK/run.out" 2>"$WORK/run.err"; then
+      if ! bounded $((seconds + RUN_SLACK)) "wrk ($seconds s, ${*: -1})" \
+        wrk -t "$THREADS" -c "$C" -d "${seconds}s" --timeout "${WRK_TIMEOUT:-10}s" --latency "$@" >"$WORK/run.out" 2>"$WORK/run.err"; then
         cat "$WORK/run.out" "$WORK/run.err" >&2
         [[ ${WRK_MAY_FAIL:-0} == 1 ]] || die "wrk failed"
         echo '{"rate": 0, "requests": 0, "p50_ms": null, "p99_ms": null, "errors": 1, "statuses": {},
@@ -327,7 +398,9 @@ measure() {
   shift 3
   phase "$name"
   local warmup previous="" current json cpu rounds=0 flat=0
-  if [[ $WARMUP_SECONDS == auto ]]; then
+  if [[ -n ${WARMUP_USED:-} ]]; then
+    warmup=$WARMUP_USED
+  elif [[ $WARMUP_SECONDS == auto ]]; then
     # One flat run is not enough: with jvm.options' later C2, a run that rose 5 % or less was once
     # followed by one 20 % faster.
     while ((rounds < WARMUP_MAX_ROUNDS && flat < 2)); do
@@ -349,19 +422,45 @@ measure() {
   else
     warmup="none"
   fi
-  log "   warm-up used: $warmup"
+  [[ -n ${WARMUP_USED:-} ]] || log "   warm-up used: $warmup"
+  LAST_WARMUP=$warmup
   local run
   for ((run = 1; run <= ${RUNS:-$REPEAT}; run++)); do
+    profile_start "$name"
     cpu_window "$T" &
     local window=$!
     json=$(run_once "$kind" "$T" "$@")
     wait "$window"
+    profile_stop
     cpu=$(python3 bench/report.py cpu --ticks "$WORK/cpu.ticks" --rate "$(python3 bench/report.py rate "$json")")
     log "   run $run: $json; CPU: $cpu"
     local timeout=""
     [[ $kind == wrk ]] && timeout=", \"wrk_timeout_s\": ${WRK_TIMEOUT:-10}"
     record "$name" "$kind" "$json" "{\"limit\": \"$limit\", \"warmup\": \"$warmup\", \"cpu\": $cpu$timeout}"
   done
+}
+
+# Two phases measured in alternation: each warmed up (as measure does), then REPEAT rounds of one
+# run of the first and one of the second, so that a ratio of the two pairs runs seconds apart on
+# these shared cores. $1 and $2 = the names of two shell arrays, each holding the environment
+# (NAME=value words) and then measure's arguments of one phase.
+alternate() {
+  local -n first=$1 second=$2
+  local warm1 warm2 run
+  RUNS=0 env_measure "${first[@]}"; warm1=$LAST_WARMUP
+  RUNS=0 env_measure "${second[@]}"; warm2=$LAST_WARMUP
+  for ((run = 1; run <= REPEAT; run++)); do
+    RUNS=1 WARMUP_USED=$warm1 env_measure "${first[@]}"
+    RUNS=1 WARMUP_USED=$warm2 env_measure "${second[@]}"
+  done
+}
+# measure with the leading NAME=value words of its arguments set for it (and the run_once it calls).
+env_measure() {
+  local -a vars=()
+  while [[ $1 == [A-Z_]*=* ]]; do vars+=("$1"); shift; done
+  local v
+  for v in "${vars[@]}"; do local "${v%%=*}"; export "${v%%=*}=${v#*=}"; done
+  measure "$@"
 }
 
 seed() { # owner rows ids(uuid|numbers)
@@ -448,7 +547,8 @@ hostile() {
 main() {
   ensure_tools
   mkdir -p "$WORK" bench/results
-  rm -f "$WORK"/{results.jsonl,service.log,memory.log,pgbench_log*}
+  rm -f "$WORK"/{results.jsonl,service.log,memory.log,pgbench_log*,jcmd.log}
+  rm -rf "$WORK/profiles"
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   ((WAITERS + 100 < $(ulimit -n))) || die "WAITERS ($WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
   ((HOSTILE_WAITERS + 100 < $(ulimit -n))) || die "HOSTILE_WAITERS ($HOSTILE_WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
@@ -465,9 +565,9 @@ main() {
   log "benchmark database: $BENCH_DB on $PGHOST:$PGPORT"
 
   # The generator's banner would land in the table's output: the build talks on stderr.
-  make -s package >&2
-  scripts/aot-cache.sh
-  java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
+  bounded "$BUILD_DEADLINE" "make package" make -s package >&2
+  bounded "$BUILD_DEADLINE" "scripts/aot-cache.sh" scripts/aot-cache.sh
+  bounded 300 "bench/BenchTokens.java" java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
     "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" "$USER_ATTACKER" "$USER_VICTIM" >"$WORK/tokens"
   mapfile -t tokens <"$WORK/tokens"
   local token_main=${tokens[0]} token_10k=${tokens[1]} token_1m=${tokens[2]} token_victim=${tokens[5]}
@@ -500,11 +600,14 @@ main() {
       -D owner_id="$OWNER_INSERT" -D created_date_time="$created" -D last_action_date_time="$created" \
       -D status=running -D status_detail="Resetting the password" \
       -D resource_location="https://graph.microsoft.com/beta/users/$OWNER_INSERT/authentication/methods/28c10230-6103-485e-b985-444c60001490"
-    SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main measure "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base"
+    local -a service_creates=(SERVER_PID="$SERVICE_PID" BENCH_TOKEN="$token_main" "$P_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$base")
     if [[ $FLOOR == 1 ]]; then
       start_floor
       floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
-      SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main measure "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base"
+      local -a floor_creates=(SERVER_PID="$FLOOR_PID" BENCH_TOKEN="$token_main" "$P_FLOOR_CREATES" "$P_INSERT" wrk -s bench/lua/create.lua "$floor_base")
+      alternate service_creates floor_creates
+    else
+      env_measure "${service_creates[@]}"
     fi
   fi
 
@@ -518,13 +621,16 @@ main() {
     psql_db -c "VACUUM ANALYZE operations"
     measure "$P_SELECT" "" pgbench -f bench/pgbench/select.sql \
       -D owner_id="$OWNER_SELECT" -D rows="$SELECT_ROWS"
-    SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/"
+    local -a service_reads=(SERVER_PID="$SERVICE_PID" BENCH_TOKEN="$token_main" BENCH_IDS="$WORK/ids" "$P_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$base/")
     if [[ $FLOOR == 1 ]]; then
       if [[ -z $FLOOR_PID ]]; then
         start_floor
         floor_base="http://127.0.0.1:$FLOOR_PORT/beta/me/authentication/operations"
       fi
-      SERVER_PID=$FLOOR_PID BENCH_TOKEN=$token_main BENCH_IDS="$WORK/ids" measure "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/"
+      local -a floor_reads=(SERVER_PID="$FLOOR_PID" BENCH_TOKEN="$token_main" BENCH_IDS="$WORK/ids" "$P_FLOOR_READS" "$P_SELECT" wrk -s bench/lua/read.lua "$floor_base/")
+      alternate service_reads floor_reads
+    else
+      env_measure "${service_reads[@]}"
     fi
   fi
   stop_floor
@@ -552,6 +658,7 @@ main() {
     "$WORK/memory.log" >&2 || true
 
   table "$started_at" "$load"
+  profile_reports
 }
 
 # (d) The lists. $1 = the base URL, $2 and $3 the tokens of the users with LIST_SMALL and LIST_LARGE operations.
@@ -565,7 +672,7 @@ lists() {
   psql_db -c "VACUUM ANALYZE operations"
   log "   seeded $LIST_SMALL + $LIST_LARGE operations in $((SECONDS - seconds)) s"
   local page100
-  page100=$(python3 bench/report.py follow --url "$base" --token "$token_1m" --pages 99)
+  page100=$(bounded "$SEED_DEADLINE" "following 99 pages' @odata.nextLink" python3 bench/report.py follow --url "$base" --token "$token_1m" --pages 99)
   # Their yardsticks compare p99s, which one stall of these shared cores moves by a fifth: the
   # medians of LIST_REPEAT runs are compared.
   RUNS=$LIST_REPEAT SERVER_PID=$SERVICE_PID BENCH_TOKEN=$token_10k measure "$P_LIST_SMALL" "" wrk -s bench/lua/get.lua "$base"
@@ -583,9 +690,21 @@ longpoll() {
   local warmup_rounds=1 settle=0 warmup
   [[ $WARMUP_SECONDS == auto ]] && { warmup_rounds=$LONGPOLL_WARMUP_MAX_ROUNDS; settle=20; }
   [[ $WARMUP_SECONDS == 0 ]] && warmup_rounds=0
-  java -cp "$JAR" bench/LongPollBench.java --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
+  # Bounded inside (the creates by LONGPOLL_DEADLINE, each round by its own steps: see
+  # LongPollBench's comment) and out here, by their sum and a minute, in case the client itself stalls.
+  local rounds=$((warmup_rounds + LONGPOLL_ROUNDS)) status=0
+  local most=$((LONGPOLL_DEADLINE + rounds * (60 + 2 + 60 + 90 + (WAITERS + 99) / (PATCH_RATE > 0 ? PATCH_RATE : 100)) + 60))
+  # PROFILE=1: the whole phase, creates and warm-up rounds too (its client runs them in one go).
+  profile_start "$P_WAKE" "$SERVICE_PID"
+  bounded "$most" "the long-poll phase (bench/LongPollBench.java)" java -cp "$JAR" bench/LongPollBench.java \
+    --port "$PORT" --token-file "$WORK/token-wait" --pid "$SERVICE_PID" \
     --waiters "$WAITERS" --rounds "$LONGPOLL_ROUNDS" --warmup-rounds "$warmup_rounds" --warmup-settle-percent "$settle" \
-    --wait 60 --patch-rate "$PATCH_RATE" --concurrency "$C" >"$WORK/longpoll.out"
+    --wait 60 --patch-rate "$PATCH_RATE" --concurrency "$C" --deadline "$LONGPOLL_DEADLINE" \
+    >"$WORK/longpoll.out" 2> >(tee "$WORK/longpoll.err" >&2) || status=$?
+  # tee, done writing longpoll.err ($! is it from bash 5.1 on; before that, the sampler's, never waited for)
+  [[ $! == "${SAMPLER_PID:-}" ]] || wait $! 2>/dev/null || true
+  profile_stop
+  ((status == 0)) || die "the long-poll phase failed (exit $status): $(tail -n 1 "$WORK/longpoll.err")"
   warmup="$(grep -c '"warmup":true' "$WORK/longpoll.out" || true) round(s)"
   local line
   while read -r line; do
