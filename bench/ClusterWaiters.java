@@ -455,7 +455,15 @@ public class ClusterWaiters {
       if (tag != null) {
         etag = tag;
       }
-      ask(false);
+      if (status == 200 || status == 304) {
+        ask(false);
+      } else {
+        // As a client should: a refusal or a 503 is asked again after its Retry-After (or a second),
+        // not at once, which on an overloaded machine only adds to the load.
+        String retry = Reader.header(head, "Retry-After");
+        long seconds = retry != null && retry.matches("\\d{1,3}") ? Long.parseLong(retry) : 1;
+        bench.vertx.setTimer(Math.max(1, seconds) * 1000, again -> ask(false));
+      }
     }
 
     void patch(Window window, int through) {

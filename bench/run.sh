@@ -55,6 +55,8 @@
 #                          LONG_POLLS_PER_CALLER, 500, per instance: the instances run every limit at its default)
 #   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
+#   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
+#                          128 MB holds about 10,000 waiters, not the 16,667 of 50,000 on 3
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
 #   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
 #                          last (e.g. another setting of a per-caller limit)
@@ -102,6 +104,7 @@ CLUSTER_WARMUP_SECONDS=${CLUSTER_WARMUP_SECONDS:-20}
 CLUSTER_ROUNDS=${CLUSTER_ROUNDS:-3}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-$T}
 CLUSTER_CLIENT_HEAP=${CLUSTER_CLIENT_HEAP:-384m}
+CLUSTER_HEAP=${CLUSTER_HEAP:-256m}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 
@@ -704,7 +707,7 @@ cluster_waiters() {
   local k
   for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
     PORT=$(python3 bench/report.py free-port)
-    SERVICE_LOG="$WORK/cluster-service-$k.log" start_service production
+    SERVICE_ENV="${SERVICE_ENV:-} SERVICE_HEAP=$CLUSTER_HEAP" SERVICE_LOG="$WORK/cluster-service-$k.log" start_service production
     CLUSTER_PIDS+=("$SERVICE_PID")
     ports+=("$PORT")
     targets+=("127.0.0.1:$PORT")
@@ -786,7 +789,7 @@ cluster_waiters() {
 # The table, from target/bench/results.jsonl, to RESULTS_MD. $1 = when the run started, $2 = the load average then.
 table() {
   local started_at=$1 load=$2
-  export CLUSTER_DESC="$(thousands "$CLUSTER_WAITERS") GETs with Prefer: wait=60 and If-None-Match held on $CLUSTER_INSTANCES instances of their own (every limit at its default; the waiters belong to $CLUSTER_CALLERS users), one connection each, straight to the instances (no load balancer), from client processes each bound to its own loopback address 127.0.0.2, .3, …; each answered waiter asks again at once. PATCHes at ${CLUSTER_PATCH_RATE}/s in all, each to a held waiter picked at random and sent through the next instance, so that every wake crosses PostgreSQL's LISTEN/NOTIFY: an unmeasured window of ${CLUSTER_WARMUP_SECONDS} s, then $CLUSTER_ROUNDS of ${CLUSTER_SECONDS} s, whose medians the table shows. Wake latency: from writing the PATCH to reading the waiter's answer. Memory: RSS and the live heap (after the full collection of jcmd GC.class_histogram) of each instance before the waiters were sent and with them held"
+  export CLUSTER_DESC="$(thousands "$CLUSTER_WAITERS") GETs with Prefer: wait=60 and If-None-Match held on $CLUSTER_INSTANCES instances of their own (a heap of $CLUSTER_HEAP each, SERVICE_HEAP; every limit at its default; the waiters belong to $CLUSTER_CALLERS users), one connection each, straight to the instances (no load balancer), from client processes each bound to its own loopback address 127.0.0.2, .3, …; each answered waiter asks again at once. PATCHes at ${CLUSTER_PATCH_RATE}/s in all, each to a held waiter picked at random and sent through the next instance, so that every wake crosses PostgreSQL's LISTEN/NOTIFY: an unmeasured window of ${CLUSTER_WARMUP_SECONDS} s, then $CLUSTER_ROUNDS of ${CLUSTER_SECONDS} s, whose medians the table shows. Wake latency: from writing the PATCH to reading the waiter's answer. Memory: RSS and the live heap (after the full collection of jcmd GC.class_histogram) of each instance before the waiters were sent and with them held"
   export CLUSTER_WAITERS CLUSTER_INSTANCES
   export PHASES HOSTILE_DESC="an attacker with $(thousands "$HOSTILE_ROWS") operations of $(thousands "$HOSTILE_DETAIL")-character statusDetail runs $HOSTILE_FILTERS costly reads at a time (\$count and lists with a 2,035-character \$filter of 51 \`not contains(statusDetail,'zz%_%')\`, \$orderby=statusDetail with \$skip=99000 and with \$top=999, 62 OR'd \`contains\`) and holds $(thousands "$HOSTILE_WAITERS") long-polls (Prefer: wait=60), from $HOSTILE_RAMP_SECONDS s before the victim's measured run to its end; the victim (another user, $HOSTILE_VICTIM_ROWS operations) reads by id on $HOSTILE_C connections, each pausing $HOSTILE_DELAY_MS ms between an answer and its next read"
   local header="Numbers from one run on a shared machine with other work on it"
