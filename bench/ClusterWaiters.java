@@ -106,11 +106,17 @@ public class ClusterWaiters {
       options.put(args[i].substring(2), args[i + 1]);
     }
     ClusterWaiters client = new ClusterWaiters(options);
+    int status = 0;
     try {
       client.run();
+    } catch (Exception e) {
+      System.err.println("cluster-waiters " + options.get("source") + ": " + e);
+      status = 1;
     } finally {
       client.vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+    // Vert.x's threads would keep a failed client alive.
+    System.exit(status);
   }
 
   void run() throws Exception {
@@ -122,7 +128,7 @@ public class ClusterWaiters {
       armMore();
     }).get();
     // Every request written, each waiter on its connection.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("arm-timeout", "300")));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("arm-seconds", "600")));
     while (onLoop(() -> written).get() < waiters.length) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("only " + onLoop(() -> written).get() + " of " + waiters.length + " waiters sent; errors "

@@ -58,6 +58,8 @@
 #   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
 #                          128 MB holds about 10,000 waiters, not the 16,667 of 50,000 on 3
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
+#   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
+#                          each client's connections being opened at a time
 #   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
 #                          last (e.g. another setting of a per-caller limit)
 #   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (DATABASE_URL is ignored here)
@@ -105,6 +107,8 @@ CLUSTER_ROUNDS=${CLUSTER_ROUNDS:-3}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-$T}
 CLUSTER_CLIENT_HEAP=${CLUSTER_CLIENT_HEAP:-384m}
 CLUSTER_HEAP=${CLUSTER_HEAP:-256m}
+CLUSTER_ARM_SECONDS=${CLUSTER_ARM_SECONDS:-600}
+CLUSTER_CONNECTING=${CLUSTER_CONNECTING:-100}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 
@@ -141,7 +145,8 @@ source "$ROOT/bench/service.sh"
 
 for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS \
          HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS \
-         CLUSTER_WAITERS CLUSTER_INSTANCES CLUSTER_CALLERS CLUSTER_PATCH_RATE CLUSTER_WARMUP_SECONDS CLUSTER_ROUNDS CLUSTER_SECONDS; do
+         CLUSTER_WAITERS CLUSTER_INSTANCES CLUSTER_CALLERS CLUSTER_PATCH_RATE CLUSTER_WARMUP_SECONDS CLUSTER_ROUNDS CLUSTER_SECONDS \
+         CLUSTER_ARM_SECONDS CLUSTER_CONNECTING; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -737,6 +742,7 @@ cluster_waiters() {
       --source "127.0.0.$((2 + j))" --tokens "$WORK/cluster-tokens" --ids "$WORK/cluster-ids" --first "$first" --count "$count" \
       --patch-rate "$rate" --warmup-seconds "$CLUSTER_WARMUP_SECONDS" --rounds "$CLUSTER_ROUNDS" --seconds "$CLUSTER_SECONDS" \
       --ready "$WORK/cluster-ready-$j" --go "$WORK/cluster-go" --samples "$WORK/cluster-samples-$j" \
+      --arm-seconds "$CLUSTER_ARM_SECONDS" --connecting "$CLUSTER_CONNECTING" \
       >"$WORK/cluster-client-$j.out" 2>"$WORK/cluster-client-$j.err" &
     CLUSTER_CLIENT_PIDS+=($!)
     first=$((first + count))
@@ -750,7 +756,7 @@ cluster_waiters() {
       kill -0 "${CLUSTER_CLIENT_PIDS[j]}" 2>/dev/null || [[ -f $WORK/cluster-ready-$j ]] \
         || die "cluster-waiters client $j exited before its waiters were held; see $WORK/cluster-client-$j.err"
     done
-    ((SECONDS - started < 600)) || die "the cluster's waiters were not all sent within 600 s"
+    ((SECONDS - started < CLUSTER_ARM_SECONDS + 60)) || die "the cluster's waiters were not all sent within $CLUSTER_ARM_SECONDS s"
     sleep 0.5
   done
   log "   $(thousands "$CLUSTER_WAITERS") waiters sent by $clients clients in $((SECONDS - started)) s (each: $(cat "$WORK"/cluster-ready-* | tr '\n' ' ')s)"
