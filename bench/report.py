@@ -295,6 +295,8 @@ def spread(values):
 
 
 def spread_ms(values):
+    # A window with no wake has no p99: it is left out of the spread (its errors say why).
+    values = [v for v in values if v is not None]
     return f"p99 {min(values):,.1f}–{max(values):,.1f} ms" if len(values) > 1 else "—"
 
 
@@ -321,6 +323,86 @@ def memory_lines(path):
         f"| {phase} | {kb / 1024:,.0f} MiB |" for phase, kb in largest.items()]
 
 
+def histogram(path):
+    """GC.class_histogram's bytes by class name."""
+    by_class = {}
+    for line in open(path) if os.path.exists(path) else []:
+        fields = line.split()
+        if len(fields) >= 4 and fields[0].endswith(":") and fields[2].isdigit():
+            by_class[fields[3]] = by_class.get(fields[3], 0) + int(fields[2])
+    return by_class
+
+
+def cluster(args):
+    """The cluster-waiters phase's results, as result lines: the measured windows' wake latencies
+    merged over the client processes (bench/ClusterWaiters.java), its errors, the instances' memory
+    and the heap per held waiter by class (from GC.class_histogram before and with the waiters held)."""
+    windows, summaries = {}, []
+    for path in args.outs:
+        for line in open(path):
+            if not line.startswith('{"source"'):
+                continue
+            row = json.loads(line)
+            if row.get("summary"):
+                summaries.append(row)
+            else:
+                w = windows.setdefault(row["window"], {"patches": 0, "seconds": 0, "patchFailed": 0, "noneToPatch": 0})
+                w["patches"] += row["patches"]
+                w["patchFailed"] += row["patchFailed"]
+                w["noneToPatch"] += row["noneToPatch"]
+                w["seconds"] = max(w["seconds"], row["seconds"])
+    errors = {}
+    for summary in summaries:
+        for kind, n in summary["errors"].items():
+            errors[kind] = errors.get(kind, 0) + n
+    clients = len(args.outs)
+    if len(summaries) < clients:
+        errors["clientWithoutResults"] = clients - len(summaries)
+    timeouts = sum(s.get("timeouts", 0) for s in summaries)
+    arm = max((s["armSeconds"] for s in summaries), default=None)
+    first = True
+    for index in range(1, args.rounds + 1):
+        w = windows.get(index)
+        wakes = []
+        for path in glob.glob(f"{args.samples}-*-{index}.txt"):
+            wakes += [int(x) / 1000 for x in open(path).read().split()]
+        wakes.sort()
+        # A PATCH not sent for want of a held waiter is the client's shortfall, shown in the rate, not an error.
+        failed = (w or {}).get("patchFailed", 0)
+        row = {"phase": args.phase_wake, "kind": "longpoll", "warmup": args.warmup,
+               "rate": None if not w else w["patches"] / w["seconds"], "requests": (w or {}).get("patches", 0),
+               "p50_ms": percentile(wakes, 50), "p99_ms": percentile(wakes, 99),
+               "max_ms": wakes[-1] if wakes else None, "woken": len(wakes), "rate_asked": args.rate,
+               "errors": failed + (sum(errors.values()) if first else 0) + (0 if w else 1),
+               "detail": {"errors": errors, "timeouts": timeouts, "armSeconds": arm, "clients": clients}}
+        first = False
+        print(json.dumps(row))
+
+    def ints(text):
+        return [int(x) if x else 0 for x in text.split()]
+    on, rss0, rss1, heap0, heap1, peaks = map(ints, (args.waiters_on, args.before_rss, args.held_rss,
+                                                     args.before_heap, args.held_heap, args.peaks))
+    print(json.dumps({"phase": args.phase_rss, "kind": "process", "value": max(peaks) / 1024, "unit": "MiB",
+                      "instances": [{"waiters": on[k], "rss_before_kb": rss0[k], "rss_held_kb": rss1[k],
+                                     "heap_before": heap0[k], "heap_held": heap1[k], "hwm_kb": peaks[k]}
+                                    for k in range(args.instances)]}))
+    print(json.dumps({"phase": args.phase_rss_waiter, "kind": "process", "unit": "KiB",
+                      "value": statistics.median((rss1[k] - rss0[k]) / on[k] for k in range(args.instances))}))
+    print(json.dumps({"phase": args.phase_heap_waiter, "kind": "process", "unit": "KiB",
+                      "value": statistics.median((heap1[k] - heap0[k]) / 1024 / on[k] for k in range(args.instances))}))
+    # What the heap per waiter is made of: each class's growth, summed over the instances, per waiter.
+    growth = {}
+    for k in range(args.instances):
+        before, held = histogram(f"{args.histograms}-{k}-before.txt"), histogram(f"{args.histograms}-{k}-held.txt")
+        for name in set(before) | set(held):
+            growth[name] = growth.get(name, 0) + held.get(name, 0) - before.get(name, 0)
+    total = sum(on)
+    top = sorted(growth.items(), key=lambda item: -item[1])[:args.top]
+    print(json.dumps({"phase": "heap per held waiter, by class", "kind": "cluster-heap",
+                      "classes": [[name, round(b / total, 1)] for name, b in top],
+                      "total": round(sum(growth.values()) / total, 1)}))
+
+
 def table(args):
     rows = [json.loads(line) for line in open(args.results) if line.strip()]
     meta = json.loads(args.meta)
@@ -338,7 +420,7 @@ def table(args):
     lines.append("|" + "|".join("---" for _ in header) + "|")
     order = []
     for row in rows:
-        if row["phase"] not in order and row.get("kind") != "process":
+        if row["phase"] not in order and row.get("kind") not in ("process", "cluster-heap"):
             order.append(row["phase"])
     for phase in order:
         runs = by_phase[phase]
@@ -489,6 +571,45 @@ def table(args):
         else:
             checks.append(f"| {text} | {value} | — (1 run) | {goal} | {'✔' if holds else '✘'} |")
 
+    # The cluster-waiters phase (bench/ClusterWaiters.java): its wakes at the PATCH rate asked, the
+    # instances' peak RSS, and every error of the run.
+    cw = by_phase.get(names.get("cluster_wake", ""), [])
+    cluster_lines = []
+    if cw:
+        checks.append("| **the cluster's waiters** (issue 18) | | | | |")
+        p99, rate = median_of(names["cluster_wake"], "p99_ms"), median_of(names["cluster_wake"], "rate")
+        asked = cw[0].get("rate_asked", 0)
+        check_text(f"wake p99 with {meta['cluster']['waiters']} waiters on {meta['cluster']['instances']} instances, "
+              f"PATCHes at {rate or 0:,.0f}/s of {asked:,.0f}/s asked (ms)", None if p99 is None else f"{p99:.1f}",
+              "≤ 50, at ≥ 95 % of the rate", p99 is not None and p99 <= 50 and rate is not None and rate >= 0.95 * asked)
+        rss = [x["value"] for x in process if x["phase"] == names["cluster_rss"]]
+        check_text("RSS per instance with the cluster's waiters (largest VmHWM, MiB)", f"{max(rss):.0f}" if rss else None,
+              "≤ 400", bool(rss) and max(rss) <= 400)
+        errors = sum(r.get("errors", 0) for r in cw)
+        detail = cw[0].get("detail", {})
+        shown = f"{errors:,}" + (f" ({statuses(detail['errors'])})" if detail.get("errors") else "")
+        check_text("errors in the cluster-waiters phase", shown, "0", errors == 0)
+        for r in process:
+            if r["phase"] == names["cluster_rss"]:
+                cluster_lines += ["| instance | waiters | RSS before | RSS held | peak RSS (VmHWM) | live heap before | live heap held |",
+                                  "|---|---|---|---|---|---|---|"]
+                for k, i in enumerate(r.get("instances", [])):
+                    cluster_lines.append(f"| {k} | {i['waiters']:,} | {i['rss_before_kb'] / 1024:,.0f} MiB | {i['rss_held_kb'] / 1024:,.0f} MiB | "
+                                         f"{i['hwm_kb'] / 1024:,.0f} MiB | {i['heap_before'] / 1048576:,.1f} MiB | {i['heap_held'] / 1048576:,.1f} MiB |")
+                cluster_lines.append("")
+        if detail:
+            cluster_lines.append(f"Waiters sent in {detail.get('armSeconds') or 0:,.1f} s by {detail.get('clients')} client processes; "
+                                 f"{detail.get('timeouts', 0):,} waits ran out unchanged (304 after 60 s) and were asked again.")
+            cluster_lines.append("")
+        for r in rows:
+            if r.get("kind") == "cluster-heap":
+                cluster_lines += [f"Heap per held waiter, by class (growth of the live heap from before the waiters to "
+                                  f"with them held, GC.class_histogram, summed over the instances ÷ waiters; "
+                                  f"in all {r['total']:,.0f} bytes):", "",
+                                  "| class | bytes per waiter |", "|---|---|"]
+                cluster_lines += [f"| `{name}` | {b:,.0f} |" for name, b in r["classes"]]
+                cluster_lines.append("")
+
     checks.append("| **the hostile phase** (issue 15) | | | | |")
     # The hostile phase: a victim's reads alone and under an attacker's load (bench/HostileLoad.java).
     alone = by_phase.get(names.get("victim_alone", ""), [])
@@ -601,6 +722,7 @@ def table(args):
         *lines,
         "",
         *hostile_lines,
+        *(["## The cluster's waiters", "", f"{meta['cluster']['desc']}", "", *cluster_lines] if cluster_lines else []),
         "## Where the CPU goes",
         "",
         "µs of CPU (user and system, any core) per request, over the middle of each measured run "
@@ -681,6 +803,17 @@ def main():
     p.add_argument("--depth", type=int, default=64)
     p.add_argument("recordings", nargs="+")
     p.set_defaults(run=profile)
+    p = sub.add_parser("cluster")
+    p.add_argument("--outs", nargs="+", required=True)
+    for name in ("samples", "warmup", "histograms", "waiters-on", "before-rss", "held-rss", "before-heap", "held-heap",
+                 "peaks", "phase-wake", "phase-rss", "phase-rss-waiter", "phase-heap-waiter"):
+        p.add_argument("--" + name, required=True)
+    p.add_argument("--rate", type=float, required=True)
+    p.add_argument("--rounds", type=int, required=True)
+    p.add_argument("--waiters", type=int, required=True)
+    p.add_argument("--instances", type=int, required=True)
+    p.add_argument("--top", type=int, default=20)
+    p.set_defaults(run=cluster)
     p = sub.add_parser("table")
     p.add_argument("--results", required=True)
     p.add_argument("--meta", required=True)

@@ -16,12 +16,16 @@
 #                      attacker with 100,000 operations of 4,096-character statusDetail runs the
 #                      costliest reads and a long-poll flood (bench/HostileLoad.java), then once
 #                      the attack has stopped                 p99 ratio, 500s
+#   (h) cluster-waiters CLUSTER_WAITERS long-polls held on CLUSTER_INSTANCES instances of their own,
+#                      woken by PATCHes sent through another instance (bench/ClusterWaiters.java):
+#                      wake p99, RSS per instance, heap and RSS per held waiter, errors
 #
 # Environment (defaults in brackets):
 #   PHASES [all]           a comma-separated subset of: starts (the timed restarts; the first start
 #                          is always timed), creates (a, b and the creates' floor), reads (c; seeds
 #                          the reads' user when creates did not run), lists (d), longpoll (e), hostile
-#                          (g). Anything but all writes target/bench/latest.md, not bench/results/
+#                          (g), cluster-waiters (h). Anything but all writes target/bench/latest.md,
+#                          not bench/results/
 #   C [32]                 connections (wrk) / clients (pgbench) / PATCHes in flight (long-poll)
 #   T [20]                 seconds of each measured run
 #   WARMUP_SECONDS [auto]  a fixed warm-up per phase in seconds (0: none); "auto": runs of
@@ -48,6 +52,16 @@
 #   HOSTILE_C [4]  HOSTILE_DELAY_MS [10]   the victim's connections, and each one's pause between reads
 #   HOSTILE_VICTIM_ROWS [100]   the victim's operations
 #   HOSTILE_RAMP_SECONDS [10]   the attack's run before the victim is measured under it
+#   CLUSTER_WAITERS [50000]  CLUSTER_INSTANCES [3]  CLUSTER_CALLERS [100]   the cluster-waiters phase:
+#                          waiters in all, instances, and users they belong to (each caller's at most
+#                          LONG_POLLS_PER_CALLER, 500, per instance: the instances run every limit at its default)
+#   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
+#                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
+#   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
+#                          128 MB holds about 10,000 waiters, not the 16,667 of 50,000 on 3
+#   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
+#   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
+#                          each client's connections being opened at a time
 #   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
 #                          last (e.g. another setting of a per-caller limit)
 #   PROFILE [0]            1: a JFR profile of the server (the service, or the floor) over each
@@ -99,6 +113,17 @@ SEED_DEADLINE=${SEED_DEADLINE:-1800}
 LONGPOLL_DEADLINE=${LONGPOLL_DEADLINE:-600}
 RUN_SLACK=${RUN_SLACK:-60}
 BUILD_DEADLINE=${BUILD_DEADLINE:-900}
+CLUSTER_WAITERS=${CLUSTER_WAITERS:-50000}
+CLUSTER_INSTANCES=${CLUSTER_INSTANCES:-3}
+CLUSTER_CALLERS=${CLUSTER_CALLERS:-100}
+CLUSTER_PATCH_RATE=${CLUSTER_PATCH_RATE:-$PATCH_RATE}
+CLUSTER_WARMUP_SECONDS=${CLUSTER_WARMUP_SECONDS:-20}
+CLUSTER_ROUNDS=${CLUSTER_ROUNDS:-3}
+CLUSTER_SECONDS=${CLUSTER_SECONDS:-$T}
+CLUSTER_CLIENT_HEAP=${CLUSTER_CLIENT_HEAP:-384m}
+CLUSTER_HEAP=${CLUSTER_HEAP:-256m}
+CLUSTER_ARM_SECONDS=${CLUSTER_ARM_SECONDS:-600}
+CLUSTER_CONNECTING=${CLUSTER_CONNECTING:-100}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 
@@ -145,7 +170,9 @@ source "$ROOT/bench/service.sh"
 
 for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_SMALL LIST_LARGE SELECT_ROWS THREADS WARMUP_ROUND_SECONDS WARMUP_MAX_ROUNDS LONGPOLL_WARMUP_MAX_ROUNDS \
          HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS \
-         PROFILE SEED_DEADLINE LONGPOLL_DEADLINE RUN_SLACK BUILD_DEADLINE; do
+         PROFILE SEED_DEADLINE LONGPOLL_DEADLINE RUN_SLACK BUILD_DEADLINE \
+         CLUSTER_WAITERS CLUSTER_INSTANCES CLUSTER_CALLERS CLUSTER_PATCH_RATE CLUSTER_WARMUP_SECONDS CLUSTER_ROUNDS CLUSTER_SECONDS \
+         CLUSTER_ARM_SECONDS CLUSTER_CONNECTING; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -153,13 +180,15 @@ done
 ((REPEAT >= 1 && LIST_REPEAT >= 1 && LONGPOLL_ROUNDS >= 1 && T >= 1)) || die "REPEAT, LIST_REPEAT, LONGPOLL_ROUNDS and T must be at least 1"
 ((HOSTILE_C >= THREADS)) || die "HOSTILE_C ($HOSTILE_C) must be at least THREADS ($THREADS)"
 ((HOSTILE_DETAIL <= 4096)) || die "HOSTILE_DETAIL ($HOSTILE_DETAIL) is over the contract's 4,096 characters"
-ALL_PHASES="starts creates reads lists longpoll hostile"
+((CLUSTER_INSTANCES >= 2 && CLUSTER_CALLERS >= 1 && CLUSTER_ROUNDS >= 1 && CLUSTER_SECONDS >= 1)) \
+  || die "CLUSTER_INSTANCES must be at least 2 (a PATCH wakes a waiter on another instance), CLUSTER_CALLERS, CLUSTER_ROUNDS and CLUSTER_SECONDS at least 1"
+ALL_PHASES="starts creates reads lists longpoll hostile cluster-waiters"
 for p in ${PHASES//,/ }; do
   [[ $p == all || " $ALL_PHASES " == *" $p "* ]] || die "PHASES: '$p' is none of all $ALL_PHASES"
 done
 # Whether a phase runs: PHASES=all, or it is named.
 want() { [[ ",$PHASES," == *",all,"* || ",$PHASES," == *",$1,"* ]]; }
-if want starts && want creates && want reads && want lists && want longpoll && want hostile; then
+if want starts && want creates && want reads && want lists && want longpoll && want hostile && want cluster-waiters; then
   RESULTS_MD=bench/results/latest.md
 else
   RESULTS_MD=target/bench/latest.md
@@ -184,6 +213,10 @@ export P_VICTIM_WALL="victim's run under hostile load: wall time, T = $T s of it
 export P_ATTACK_FILTERS="attacker: $HOSTILE_FILTERS costly reads at a time"
 export P_ATTACK_POLLS="attacker: $(thousands "$HOSTILE_WAITERS") long-polls, Prefer: wait=60"
 export P_PEAK_HOSTILE="peak RSS (VmHWM) of the hostile phase, restarted for it"
+export P_CW_WAKE="long-poll wake, $(thousands "$CLUSTER_WAITERS") waiters on $CLUSTER_INSTANCES instances"
+export P_CW_RSS="RSS per instance, $(thousands "$CLUSTER_WAITERS") waiters on $CLUSTER_INSTANCES instances (largest of the instances' peaks, VmHWM)"
+export P_CW_RSS_WAITER="RSS per held waiter (RSS held − RSS before) ÷ waiters, median of the instances"
+export P_CW_HEAP_WAITER="heap per held waiter (live heap held − before, by GC.class_histogram) ÷ waiters, median of the instances"
 
 # ------------------------------------------------------------------ tools --
 
@@ -210,6 +243,8 @@ psql_db() { bounded "$SEED_DEADLINE" "psql ($*)" "$PSQL" -X -q -w -v ON_ERROR_ST
 SAMPLER_PID=""
 FLOOR_PID=""
 HOSTILE_PID=""
+CLUSTER_PIDS=()
+CLUSTER_CLIENT_PIDS=()
 
 # The floor (src/test/java/com/contoso/lro/operations/FloorServer.java, in the service's package) on
 # FLOOR_PORT, serving USER_MAIN's operations.
@@ -257,8 +292,11 @@ cleanup() {
   local status=$?
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
   [[ -n $HOSTILE_PID ]] && kill "$HOSTILE_PID" 2>/dev/null || true
+  local pid
+  for pid in "${CLUSTER_CLIENT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   stop_floor
   stop_service
+  stop_cluster
   if [[ -n ${DB_CREATED:-} ]]; then
     if [[ $KEEP_DB == 1 ]]; then
       log "kept the benchmark database: $BENCH_DB"
@@ -552,6 +590,10 @@ main() {
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   ((WAITERS + 100 < $(ulimit -n))) || die "WAITERS ($WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
   ((HOSTILE_WAITERS + 100 < $(ulimit -n))) || die "HOSTILE_WAITERS ($HOSTILE_WAITERS) needs more open files than ulimit -n ($(ulimit -n))"
+  # Each instance holds its share of the cluster's waiters, one connection each, within the same limit
+  # (a hard limit that only root raises: 20,000 in the sandbox where this phase was written).
+  ! want cluster-waiters || (((CLUSTER_WAITERS + CLUSTER_INSTANCES - 1) / CLUSTER_INSTANCES + 1000 < $(ulimit -n))) \
+    || die "CLUSTER_WAITERS ($CLUSTER_WAITERS) on $CLUSTER_INSTANCES instances needs more open files per instance than ulimit -n ($(ulimit -n)): more CLUSTER_INSTANCES, or a higher hard limit"
   local started_at load
   started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -567,9 +609,12 @@ main() {
   # The generator's banner would land in the table's output: the build talks on stderr.
   bounded "$BUILD_DEADLINE" "make package" make -s package >&2
   bounded "$BUILD_DEADLINE" "scripts/aot-cache.sh" scripts/aot-cache.sh
+  local -a callers=()
+  want cluster-waiters && mapfile -t callers < <(cluster_callers)
   bounded 300 "bench/BenchTokens.java" java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" \
-    "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" "$USER_ATTACKER" "$USER_VICTIM" >"$WORK/tokens"
+    "$USER_MAIN" "$USER_10K" "$USER_1M" "$USER_WAIT" "$USER_ATTACKER" "$USER_VICTIM" "${callers[@]}" >"$WORK/tokens"
   mapfile -t tokens <"$WORK/tokens"
+  tail -n +7 "$WORK/tokens" >"$WORK/cluster-tokens"
   local token_main=${tokens[0]} token_10k=${tokens[1]} token_1m=${tokens[2]} token_victim=${tokens[5]}
   printf '%s\n' "${tokens[3]}" >"$WORK/token-wait"
   printf '%s\n' "${tokens[4]}" >"$WORK/token-attacker"
@@ -657,6 +702,9 @@ main() {
   awk -F'\t' '{ if ($3 > max[$2]) max[$2] = $3 } END { for (p in max) printf "bench:      %-40s %d\n", p, max[p] / 1024 }' \
     "$WORK/memory.log" >&2 || true
 
+  # (h) after the peak RSS above: it runs instances of its own, with the one of the other phases stopped.
+  want cluster-waiters && cluster_waiters
+
   table "$started_at" "$load"
   profile_reports
 }
@@ -732,9 +780,142 @@ print(json.dumps({"rate": r["patchesPerSecond"], "requests": r["patches"], "p50_
   done <"$WORK/longpoll.out"
 }
 
+# (h) The cluster's waiters: CLUSTER_WAITERS long-polls held on CLUSTER_INSTANCES instances of their
+# own (one PostgreSQL, as deployed), woken by PATCHes through another instance, so each wake crosses
+# LISTEN/NOTIFY. The clients connect straight to the instances, each from its own loopback address.
+
+# The callers' object ids, one a line.
+cluster_callers() {
+  local k
+  for ((k = 0; k < CLUSTER_CALLERS; k++)); do printf '0b7c3a52-1b8e-4f5e-9d56-c%011d\n' "$k"; done
+}
+
+stop_cluster() {
+  local pid
+  for pid in "${CLUSTER_PIDS[@]}"; do SERVICE_PID=$pid stop_service; done
+  CLUSTER_PIDS=()
+}
+
+# A field of a process's /proc status in kB: pid_kb PID VmRSS.
+pid_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# The live heap of a running JVM in bytes, after the full collection GC.class_histogram makes; the
+# histogram itself goes to $2.
+live_heap() {
+  "$JCMD" "$1" GC.class_histogram >"$2" 2>&1 || { log "   jcmd $1 GC.class_histogram failed: $(tail -n 1 "$2")"; echo 0; return; }
+  awk '$1 == "Total" {print $3}' "$2"
+}
+
+cluster_waiters() {
+  phase "cluster-waiters: seeding"
+  stop_service
+  JCMD="$(dirname "$(scripts/service-java.sh | cut -d' ' -f2-)")/jcmd"
+  [[ -x $JCMD ]] || die "jcmd not found beside the service's java ($JCMD)"
+  local per_caller=$(((CLUSTER_WAITERS + CLUSTER_CALLERS - 1) / CLUSTER_CALLERS))
+  ((per_caller / CLUSTER_INSTANCES < 450)) \
+    || log "   WARNING: each caller holds about $((per_caller / CLUSTER_INSTANCES)) waiters per instance, near or past LONG_POLLS_PER_CALLER (500): raise CLUSTER_CALLERS"
+  # Running operations (a final one is answered at once), CLUSTER_CALLERS callers' worth, in the order
+  # of their random ids, so that each instance holds some of every caller's.
+  psql_db -c "INSERT INTO operations (owner_id, id, created_date_time, last_action_date_time, status, status_detail, version)
+    SELECT '0b7c3a52-1b8e-4f5e-9d56-c' || lpad(k::text, 11, '0'), gen_random_uuid()::text, t, t, 'running',
+           'held by the cluster-waiters phase', 2
+    FROM generate_series(0, $CLUSTER_CALLERS - 1) AS k, generate_series(1, $per_caller) AS n,
+         (SELECT date_trunc('milliseconds', now()) AS t) AS now" >/dev/null
+  psql_db -c "VACUUM ANALYZE operations"
+  psql_db -At -F ' ' -c "SELECT right(owner_id, 11)::int, id FROM operations
+    WHERE owner_id LIKE '0b7c3a52-1b8e-4f5e-9d56-c%' ORDER BY id LIMIT $CLUSTER_WAITERS" >"$WORK/cluster-ids"
+
+  phase "cluster-waiters: starting $CLUSTER_INSTANCES instances"
+  # Every limit at its default (production): the waiters belong to CLUSTER_CALLERS users.
+  local -a ports=() targets=() before_rss=() before_heap=() held_rss=() held_heap=() waiters_on=()
+  local k
+  for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
+    PORT=$(python3 bench/report.py free-port)
+    SERVICE_ENV="${SERVICE_ENV:-} SERVICE_HEAP=$CLUSTER_HEAP" SERVICE_LOG="$WORK/cluster-service-$k.log" start_service production
+    CLUSTER_PIDS+=("$SERVICE_PID")
+    ports+=("$PORT")
+    targets+=("127.0.0.1:$PORT")
+    waiters_on+=($(((CLUSTER_WAITERS - k + CLUSTER_INSTANCES - 1) / CLUSTER_INSTANCES)))
+    log "   instance $k: port $PORT, pid $SERVICE_PID, ready in ${READY_MS} ms; max open files $(awk '/Max open files/ {print $4}' /proc/$SERVICE_PID/limits)"
+  done
+  SERVICE_PID=""
+  sleep 2
+  for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
+    before_rss+=("$(pid_kb "${CLUSTER_PIDS[k]}" VmRSS)")
+    before_heap+=("$(live_heap "${CLUSTER_PIDS[k]}" "$WORK/cluster-histogram-$k-before.txt")")
+  done
+
+  phase "cluster-waiters: holding $(thousands "$CLUSTER_WAITERS")"
+  # As many client processes as the open-file limit asks for, each from its own source address.
+  local per_client=$(( $(ulimit -n) - 1000 ))
+  ((per_client > 25000)) && per_client=25000
+  local clients=$(((CLUSTER_WAITERS + per_client - 1) / per_client))
+  ((clients < CLUSTER_INSTANCES)) && clients=$CLUSTER_INSTANCES
+  local rate first=0 count j
+  rate=$(python3 -c "print($CLUSTER_PATCH_RATE / $clients)")
+  rm -f "$WORK"/cluster-ready-* "$WORK/cluster-go" "$WORK"/cluster-samples-* "$WORK"/cluster-client-*.out
+  CLUSTER_CLIENT_PIDS=()
+  for ((j = 0; j < clients; j++)); do
+    count=$(((CLUSTER_WAITERS - j + clients - 1) / clients))
+    java -Xmx"$CLUSTER_CLIENT_HEAP" -Xss256k -cp "$JAR" bench/ClusterWaiters.java --targets "$(IFS=,; echo "${targets[*]}")" \
+      --source "127.0.0.$((2 + j))" --tokens "$WORK/cluster-tokens" --ids "$WORK/cluster-ids" --first "$first" --count "$count" \
+      --patch-rate "$rate" --warmup-seconds "$CLUSTER_WARMUP_SECONDS" --rounds "$CLUSTER_ROUNDS" --seconds "$CLUSTER_SECONDS" \
+      --ready "$WORK/cluster-ready-$j" --go "$WORK/cluster-go" --samples "$WORK/cluster-samples-$j" \
+      --arm-seconds "$CLUSTER_ARM_SECONDS" --connecting "$CLUSTER_CONNECTING" \
+      >"$WORK/cluster-client-$j.out" 2>"$WORK/cluster-client-$j.err" &
+    CLUSTER_CLIENT_PIDS+=($!)
+    first=$((first + count))
+  done
+  local started=$SECONDS ready
+  while :; do
+    ready=0
+    for ((j = 0; j < clients; j++)); do [[ -f $WORK/cluster-ready-$j ]] && ready=$((ready + 1)); done
+    ((ready == clients)) && break
+    for j in "${!CLUSTER_CLIENT_PIDS[@]}"; do
+      kill -0 "${CLUSTER_CLIENT_PIDS[j]}" 2>/dev/null || [[ -f $WORK/cluster-ready-$j ]] \
+        || die "cluster-waiters client $j exited before its waiters were held; see $WORK/cluster-client-$j.err"
+    done
+    ((SECONDS - started < CLUSTER_ARM_SECONDS + 60)) || die "the cluster's waiters were not all sent within $CLUSTER_ARM_SECONDS s"
+    sleep 0.5
+  done
+  log "   $(thousands "$CLUSTER_WAITERS") waiters sent by $clients clients in $((SECONDS - started)) s (each: $(cat "$WORK"/cluster-ready-* | tr '\n' ' ')s)"
+  # The last requests read and parked, then each instance's memory with them held.
+  sleep 5
+  for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
+    held_rss+=("$(pid_kb "${CLUSTER_PIDS[k]}" VmRSS)")
+    held_heap+=("$(live_heap "${CLUSTER_PIDS[k]}" "$WORK/cluster-histogram-$k-held.txt")")
+    log "   instance $k: RSS $((before_rss[k] / 1024)) -> $((held_rss[k] / 1024)) MiB, live heap $((before_heap[k] / 1048576)) -> $((held_heap[k] / 1048576)) MiB with $(thousands "${waiters_on[k]}") waiters"
+  done
+  phase "cluster-waiters: waking at ${CLUSTER_PATCH_RATE}/s"
+  touch "$WORK/cluster-go"
+  local status=0
+  for j in "${!CLUSTER_CLIENT_PIDS[@]}"; do
+    wait "${CLUSTER_CLIENT_PIDS[j]}" || { status=$?; log "   client $j exited with status $status; see $WORK/cluster-client-$j.err"; }
+  done
+  CLUSTER_CLIENT_PIDS=()
+  local peaks=() line
+  for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
+    peaks+=("$(pid_kb "${CLUSTER_PIDS[k]}" VmHWM)")
+    kill -0 "${CLUSTER_PIDS[k]}" 2>/dev/null || log "   instance $k has exited; see $WORK/cluster-service-$k.log"
+  done
+  for j in $(seq 0 $((clients - 1))); do
+    while read -r line; do [[ $line == '{"source"'* ]] && log "   $line"; done <"$WORK/cluster-client-$j.out"
+  done
+  python3 bench/report.py cluster --outs "$WORK"/cluster-client-*.out --samples "$WORK/cluster-samples" \
+    --rate "$CLUSTER_PATCH_RATE" --rounds "$CLUSTER_ROUNDS" --waiters "$CLUSTER_WAITERS" \
+    --warmup "$CLUSTER_WARMUP_SECONDS s" --histograms "$WORK/cluster-histogram" --instances "$CLUSTER_INSTANCES" \
+    --waiters-on "${waiters_on[*]}" --before-rss "${before_rss[*]}" --held-rss "${held_rss[*]}" \
+    --before-heap "${before_heap[*]}" --held-heap "${held_heap[*]}" --peaks "${peaks[*]}" \
+    --phase-wake "$P_CW_WAKE" --phase-rss "$P_CW_RSS" --phase-rss-waiter "$P_CW_RSS_WAITER" \
+    --phase-heap-waiter "$P_CW_HEAP_WAITER" >>"$RESULTS"
+  stop_cluster
+}
+
 # The table, from target/bench/results.jsonl, to RESULTS_MD. $1 = when the run started, $2 = the load average then.
 table() {
   local started_at=$1 load=$2
+  export CLUSTER_DESC="$(thousands "$CLUSTER_WAITERS") GETs with Prefer: wait=60 and If-None-Match held on $CLUSTER_INSTANCES instances of their own (a heap of $CLUSTER_HEAP each, SERVICE_HEAP; every limit at its default; the waiters belong to $CLUSTER_CALLERS users), one connection each, straight to the instances (no load balancer), from client processes each bound to its own loopback address 127.0.0.2, .3, …; each answered waiter asks again at once. PATCHes at ${CLUSTER_PATCH_RATE}/s in all, each to a held waiter picked at random and sent through the next instance, so that every wake crosses PostgreSQL's LISTEN/NOTIFY: an unmeasured window of ${CLUSTER_WARMUP_SECONDS} s, then $CLUSTER_ROUNDS of ${CLUSTER_SECONDS} s, whose medians the table shows. Wake latency: from writing the PATCH to reading the waiter's answer. Memory: RSS and the live heap (after the full collection of jcmd GC.class_histogram) of each instance before the waiters were sent and with them held"
+  export CLUSTER_WAITERS CLUSTER_INSTANCES
   export PHASES HOSTILE_DESC="an attacker with $(thousands "$HOSTILE_ROWS") operations of $(thousands "$HOSTILE_DETAIL")-character statusDetail runs $HOSTILE_FILTERS costly reads at a time (\$count and lists with a 2,035-character \$filter of 51 \`not contains(statusDetail,'zz%_%')\`, \$orderby=statusDetail with \$skip=99000 and with \$top=999, 62 OR'd \`contains\`) and holds $(thousands "$HOSTILE_WAITERS") long-polls (Prefer: wait=60), from $HOSTILE_RAMP_SECONDS s before the victim's measured run to its end; the victim (another user, $HOSTILE_VICTIM_ROWS operations) reads by id on $HOSTILE_C connections, each pausing $HOSTILE_DELAY_MS ms between an answer and its next read"
   local header="Numbers from one run on a shared machine with other work on it"
   if awk -v l="${load%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
@@ -761,6 +942,8 @@ print(json.dumps({
     "cores": os.cpu_count(), "cpu": cpu, "memory": f"{int(mem) / 1024 / 1024:.0f} GiB",
     "waiters": f"{int(waiters):,}", "patch_rate": patch_rate, "warmup": warmup, "pg": pg, "version": version, "java": java, "commit": commit,
     "run_phases": os.environ["PHASES"], "hostile": os.environ["HOSTILE_DESC"],
+    "cluster": {"waiters": f"{int(os.environ['CLUSTER_WAITERS']):,}", "instances": os.environ["CLUSTER_INSTANCES"],
+                "desc": os.environ["CLUSTER_DESC"]},
     "phases": {
         "insert_limit": os.environ["P_INSERT"], "creates": os.environ["P_CREATES"],
         "select_limit": os.environ["P_SELECT"], "reads": os.environ["P_READS"],
@@ -772,6 +955,7 @@ print(json.dumps({
         "victim_after": os.environ["P_VICTIM_AFTER"],
         "attack_filters": os.environ["P_ATTACK_FILTERS"], "attack_polls": os.environ["P_ATTACK_POLLS"],
         "peak_rss_hostile": os.environ["P_PEAK_HOSTILE"],
+        "cluster_wake": os.environ["P_CW_WAKE"], "cluster_rss": os.environ["P_CW_RSS"],
         "small": f"{int(small):,}", "large": f"{int(large):,}",
     },
 }))

@@ -14,6 +14,7 @@ SERVICE_PID=""
 # Starts the service as production runs it (scripts/run-service.sh: Java 25, jvm.options, the AOT
 # cache), default configuration, JSON logs, tokens
 # checked against a JWKS file. Sets SERVICE_PID and READY_MS (process start to /health/ready 200).
+# Its output goes to SERVICE_LOG (default $WORK/service.log).
 start_service() {
   local since
   since=$(date +%s%N)
@@ -34,10 +35,10 @@ start_service() {
   env -i PATH="$PATH" HOME="$HOME" PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" \
     ${PGPASSWORD:+PGPASSWORD="$PGPASSWORD"} HTTP_PORT="$PORT" PGDATABASE="$BENCH_DB" \
     AUTH_JWKS="$WORK/jwks.json" AUTH_ISSUER="$ISSUER" AUTH_AUDIENCE="$AUDIENCE" "${per_caller[@]}" \
-    "$ROOT/scripts/run-service.sh" "$JAR" >>"$WORK/service.log" 2>&1 &
+    "$ROOT/scripts/run-service.sh" "$JAR" >>"${SERVICE_LOG:-$WORK/service.log}" 2>&1 &
   SERVICE_PID=$!
   READY_MS=$(python3 bench/report.py ready --port "$PORT" --since-ns "$since" --pid "$SERVICE_PID") \
-    || die "the service did not become ready; see $WORK/service.log"
+    || die "the service did not become ready; see ${SERVICE_LOG:-$WORK/service.log}"
 }
 
 stop_service() {

@@ -19,7 +19,12 @@ public final class ChangeListener {
   public static final String CHANNEL = "operation_changes";
   /** How the listening session is named in pg_stat_activity, apart from the pool's. */
   public static final String APPLICATION_NAME = "lro-service listener";
-  private static final String ADDRESS_PREFIX = "operation-changed:";
+  /**
+   * Where each change is announced on the event bus, its body the operation's "ownerId/id": one
+   * address that every verticle listens on once, rather than an address per operation with a
+   * consumer per waiting request (about half a KB of heap for each).
+   */
+  public static final String CHANGED = "operation-changed";
   /**
    * Announced on the event bus each time the listener has (re)connected: changes made while it was
    * away were never heard, so the requests waiting for one must look again.
@@ -28,11 +33,6 @@ public final class ChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
   private ChangeListener() {
-  }
-
-  /** The event-bus address on which a change of one operation is announced. */
-  public static String address(String ownerId, String id) {
-    return ADDRESS_PREFIX + ownerId + "/" + id;
   }
 
   /**
@@ -52,7 +52,7 @@ public final class ChangeListener {
         }
         vertx.eventBus().publish(LISTENING, null);
       })
-      .handler(change -> vertx.eventBus().publish(ADDRESS_PREFIX + change, null));
+      .handler(change -> vertx.eventBus().publish(CHANGED, change));
     // A subscriber whose first connection failed would never try again, nor ever complete a second connect().
     return subscriber.connect().map(subscriber)
       .recover(failure -> subscriber.close().transform(closed -> Future.failedFuture(failure)));

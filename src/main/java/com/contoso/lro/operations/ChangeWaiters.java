@@ -4,25 +4,49 @@ import com.contoso.lro.db.ChangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-/** Requests that wait for an operation to change, each woken by the event bus or its own timer. */
+/**
+ * Requests that wait for an operation to change, each woken by the change the event bus announces
+ * or by its own timer. The verticle hears every change once and looks its waiters up by the
+ * operation's id, so that a waiter holds no event-bus consumer of its own.
+ */
 final class ChangeWaiters {
 
   private final Vertx vertx;
-  /** This verticle's waiters; only its event loop touches the set. */
-  private final Set<Waiter> active = new HashSet<>();
+  /**
+   * This verticle's waiters by operation id, each the head of those waiting on that id (ids are
+   * unique per owner only, and a client may wait twice); only its event loop touches them.
+   */
+  private final Map<String, Waiter> byId = new HashMap<>();
 
   ChangeWaiters(Vertx vertx) {
     this.vertx = vertx;
+    vertx.eventBus().<String>localConsumer(ChangeListener.CHANGED, change -> changed(change.body()));
     // The change listener has reconnected: a change made while it was away was never announced, so
     // every waiter reads its operation again rather than sleep through it until its timeout.
     vertx.eventBus().localConsumer(ChangeListener.LISTENING, listening -> wake());
+  }
+
+  /** Wakes the waiters of the operation that {@code ownerAndId} ("ownerId/id") names. */
+  private void changed(String ownerAndId) {
+    int slash = ownerAndId.indexOf('/');
+    if (slash < 0) {
+      return;
+    }
+    String owner = ownerAndId.substring(0, slash);
+    List<Waiter> woken = new ArrayList<>(1);
+    for (Waiter waiter = byId.get(ownerAndId.substring(slash + 1)); waiter != null; waiter = waiter.next) {
+      if (waiter.ownerId.equals(owner)) {
+        woken.add(waiter);
+      }
+    }
+    woken.forEach(waiter -> waiter.changed.tryComplete());
   }
 
   private boolean draining;
@@ -37,7 +61,13 @@ final class ChangeWaiters {
   }
 
   private void wake() {
-    List.copyOf(active).forEach(waiter -> waiter.changed.tryComplete());
+    List<Waiter> all = new ArrayList<>();
+    byId.values().forEach(head -> {
+      for (Waiter waiter = head; waiter != null; waiter = waiter.next) {
+        all.add(waiter);
+      }
+    });
+    all.forEach(waiter -> waiter.changed.tryComplete());
   }
 
   /** Whether the waits were ended by a shutdown rather than by a change. */
@@ -56,15 +86,19 @@ final class ChangeWaiters {
 
   final class Waiter {
     private final Promise<Void> changed = Promise.promise();
-    private final MessageConsumer<Object> consumer;
+    private final String ownerId;
+    private final String id;
     private final Runnable freed;
+    /** The next waiter on the same id. */
+    private Waiter next;
     private long timer = -1;
     private boolean stopped;
 
     private Waiter(String ownerId, String id, Runnable freed) {
+      this.ownerId = ownerId;
+      this.id = id;
       this.freed = freed;
-      consumer = vertx.eventBus().localConsumer(ChangeListener.address(ownerId, id), change -> changed.tryComplete());
-      active.add(this);
+      next = byId.put(id, this);
     }
 
     /**
@@ -78,19 +112,36 @@ final class ChangeWaiters {
       return changed.future();
     }
 
-    /** Frees the waiter: its consumer and its timer. Safe to call more than once. */
+    /** Frees the waiter: its place among the waiters and its timer. Safe to call more than once. */
     void stop() {
       if (stopped) {
         return;
       }
       stopped = true;
       freed.run();
-      active.remove(this);
+      unlink();
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }
-      consumer.unregister();
       changed.tryFail("stopped");
+    }
+
+    private void unlink() {
+      Waiter head = byId.get(id);
+      if (head == this) {
+        if (next == null) {
+          byId.remove(id);
+        } else {
+          byId.put(id, next);
+        }
+        return;
+      }
+      for (Waiter before = head; before != null; before = before.next) {
+        if (before.next == this) {
+          before.next = next;
+          return;
+        }
+      }
     }
   }
 }
