@@ -341,10 +341,11 @@ public class DrillLoad {
         } else if (done.succeeded() && done.result().status() == 304) {
           failed = false;
           timedOutWaits++;
-          // The instance's wait ended no sooner than WAIT_SECONDS after this request was sent, however
-          // late the answer came back: a PATCH acknowledged after the sending and a second before that
-          // had committed while the waiter watched, or before its first read.
-          long latestDecision = startedMs + WAIT_SECONDS * 1000L - MISSED_WAKE_MS;
+          // The instance decided on 304 before the answer came back, and no sooner than WAIT_SECONDS
+          // after the request was sent, unless the wait ended early (a shutdown, the listener back after
+          // PostgreSQL came back). A PATCH acknowledged after the sending and a second before both had
+          // committed while the waiter watched, or before its first read.
+          long latestDecision = Math.min(startedMs + WAIT_SECONDS * 1000L, System.currentTimeMillis()) - MISSED_WAKE_MS;
           if (tracked.ackTimesMs.stream().anyMatch(at -> at > startedMs && at < latestDecision)) {
             missedWakes++;
             if (afterFailure) {
