@@ -346,13 +346,16 @@ public class DrillLoad {
           // PostgreSQL came back). A PATCH acknowledged after the sending and a second before both had
           // committed while the waiter watched, or before its first read.
           long latestDecision = Math.min(startedMs + WAIT_SECONDS * 1000L, System.currentTimeMillis()) - MISSED_WAKE_MS;
-          if (tracked.ackTimesMs.stream().anyMatch(at -> at > startedMs && at < latestDecision)) {
+          java.util.Optional<Long> missed = tracked.ackTimesMs.stream()
+            .filter(at -> at > startedMs && at < latestDecision).findFirst();
+          if (missed.isPresent()) {
             missedWakes++;
             if (afterFailure) {
               rewaits++;
             }
             failure("long-poll 304 though a PATCH of its operation was acknowledged over 1 s before", startedMs,
               done.result().servedBy());
+            failureLog.getJsonObject(failureLog.size() - 1).put("operation", id).put("patchAckedAtMs", missed.get());
           }
         } else if (!stopping) {
           failure(describe("long-poll", done), startedMs, done.succeeded() ? done.result().servedBy() : null);

@@ -32,13 +32,13 @@ def judge(row, args):
     if drill == "network" and r["p99Ms"] > args.p99_limit_ms:
         problems.append(f"p99 {r['p99Ms']} ms over {args.p99_limit_ms} ms")
     if drill == "kill":
-        killed, at = row["killed"], int(row["killedAtMs"])
-        in_flight = sum(1 for f in log if f["servedBy"] == killed and f["sentAtMs"] <= at <= f["answeredAtMs"])
+        killed, at, done = row["killed"], int(row["killedAtMs"]), int(row.get("killedDoneMs", row["killedAtMs"]))
+        in_flight = sum(1 for f in log if f["servedBy"] == killed and f["sentAtMs"] <= done and at <= f["answeredAtMs"])
         # A POST that the killed instance held is not sent again (it may have been stored), and HAProxy
         # then closes the client's connection rather than answer: no instance named, but sent before
         # the kill and cut within 5 s of it.
         cut = sum(1 for f in log if f["servedBy"] is None and " failed: " in f["kind"]
-                  and f["sentAtMs"] <= at <= f["answeredAtMs"] <= at + 5000)
+                  and f["sentAtMs"] <= done and at <= f["answeredAtMs"] <= at + 5000)
         other = total - in_flight - cut
         notes.append(f"{in_flight} answered by {killed} and {cut} cut without an answer, all in flight when it died")
         if other:

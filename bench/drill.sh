@@ -309,19 +309,23 @@ drill_rolling() {
 }
 
 drill_kill() {
-  local victim=$((INSTANCES / 2)) at
+  local victim=$((INSTANCES / 2)) at done_at
   start_load kill
   start_probe kill
   sleep "$DRILL_WARM_SECONDS"
   log "kill: SIGKILL lro$((victim + 1)), then start it again"
   at=$(now_ms)
-  stop_instance "$victim" KILL
+  kill -KILL "${PIDS[victim]}"
+  # The moment of death lies between the two readings: a request in flight then was sent before
+  # the second and answered after the first.
+  done_at=$(now_ms)
+  wait "${PIDS[victim]}" 2>/dev/null || true
   start_instance "$victim"
   probe "$at" kill
   wait_all_up 30 || log "HAProxy did not take lro$((victim + 1)) back in 30 s"
   sleep "$DRILL_AFTER_SECONDS"
   stop_load kill
-  record kill "killedAtMs=$at" "killed=lro$((victim + 1))"
+  record kill "killedAtMs=$at" "killedDoneMs=$done_at" "killed=lro$((victim + 1))"
 }
 
 drill_db_restart() {
