@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * {@code GET .../{id}} with {@code Prefer: wait} and {@code If-None-Match} on operations that paced
  * PATCHes change. It keeps a ledger of every write: per operation, the values of its last
  * acknowledged write and of the writes sent after it whose answer never came, or came other than
- * 2xx (they may have been stored). A long-poll answered 304 although a PATCH of its operation was
- * acknowledged while it waited (a second before its wait could end) is a missed wake; a long-poll that failed and waits again
+ * 2xx (they may have been stored). A long-poll answered 304 although an acknowledged PATCH had made
+ * a newer version than it named a second before its wait could end is a missed wake; a long-poll that failed and waits again
  * must be woken by a later change. Every failure is kept with its times and the instance that HAProxy
  * says served it (X-Served-By), so that the drill can tell the requests in flight on a killed
  * instance from the rest. Writes result.json and ledger.csv (id, allowed statusDetail) to --out.
@@ -90,8 +90,8 @@ public class DrillLoad {
   /** One operation's writes: what the database may hold for it now. */
   private static final class Tracked {
     String acked;
-    /** When its recent PATCHes were acknowledged. */
-    final java.util.ArrayDeque<Long> ackTimesMs = new java.util.ArrayDeque<>();
+    /** Its recent acknowledged PATCHes: when, and the version each made. */
+    final java.util.ArrayDeque<long[]> acks = new java.util.ArrayDeque<>();
     String etag;
     final List<String> inDoubt = new ArrayList<>();
     boolean patching;
@@ -291,9 +291,9 @@ public class DrillLoad {
           if (status == 200) {
             JsonObject operation = new JsonObject(answer);
             tracked.acked = operation.getString("statusDetail");
-            tracked.ackTimesMs.addLast(System.currentTimeMillis());
-            if (tracked.ackTimesMs.size() > 32) {
-              tracked.ackTimesMs.removeFirst();
+            tracked.acks.addLast(new long[] {System.currentTimeMillis(), version(operation.getString("@odata.etag"))});
+            if (tracked.acks.size() > 32) {
+              tracked.acks.removeFirst();
             }
             tracked.inDoubt.clear();
             ackedPatches++;
@@ -346,8 +346,10 @@ public class DrillLoad {
           // PostgreSQL came back). A PATCH acknowledged after the sending and a second before both had
           // committed while the waiter watched, or before its first read.
           long latestDecision = Math.min(startedMs + WAIT_SECONDS * 1000L, System.currentTimeMillis()) - MISSED_WAKE_MS;
-          java.util.Optional<Long> missed = tracked.ackTimesMs.stream()
-            .filter(at -> at > startedMs && at < latestDecision).findFirst();
+          // By version, not by time alone: a PATCH's own answer may come back after the wake it caused.
+          long sentVersion = version(options.getHeaders().get("If-None-Match"));
+          java.util.Optional<Long> missed = tracked.acks.stream()
+            .filter(ack -> ack[1] > sentVersion && ack[0] < latestDecision).map(ack -> ack[0]).findFirst();
           if (missed.isPresent()) {
             missedWakes++;
             if (afterFailure) {
@@ -372,6 +374,12 @@ public class DrillLoad {
           waitOn(id, again);
         }
       });
+  }
+
+  /** The version an ETag names ("\"7\"" is 7). */
+  private static long version(String etag) {
+    String digits = etag == null ? "" : etag.replaceAll("[^0-9]", "");
+    return digits.isEmpty() ? -1 : Long.parseLong(digits);
   }
 
   private record Answer(HttpClientResponse response, Buffer body) {
