@@ -7,7 +7,7 @@ JAR := target/lro-service.jar
 NODE_TOOLS := node_modules/.package-lock.json
 SOURCES := pom.xml openapi.yaml package-lock.json scripts/openapi-3.0.sh scripts/openapi-3.0.mjs $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: run test lint node_modules token build package bench soak fuzz clean
+.PHONY: run cluster test lint node_modules token build package bench soak drill fuzz clean
 
 ## build, package: the one runnable jar, target/lro-service.jar (only when a source changed). The
 ## build makes the contract's OpenAPI 3.0 rendition with the Node tools, so they are installed first.
@@ -22,6 +22,13 @@ run: $(JAR)
 	scripts/dev-postgres.sh
 	scripts/aot-cache.sh || echo "make run: no AOT cache; the service starts without it"
 	LOG_FORMAT=$${LOG_FORMAT:-text} exec scripts/run-service.sh $(JAR)
+
+## cluster: the reference deployment: INSTANCES (3) instances behind HAProxy (deploy/haproxy.cfg) on
+## one PostgreSQL, serving on PORT (8080); Ctrl-C stops them all. See README.md, "Deployment".
+cluster: $(JAR)
+	scripts/dev-postgres.sh
+	scripts/aot-cache.sh || echo "make cluster: no AOT cache; the instances start without it"
+	exec scripts/cluster.sh
 
 ## token: print a token that a development-mode server trusts; TOKEN_ARGS='--scp=... --wids=...'
 ## changes its scopes and gives it directory roles
@@ -61,6 +68,12 @@ bench:
 ## on any error or on RSS growth over 10 %. Not part of `make test`. SOAK_* from the environment.
 soak:
 	bench/soak.sh
+
+## drill: fault drills under load through HAProxy on a PostgreSQL of the drill's own: a rolling
+## restart, an instance killed, PostgreSQL restarted, a slow and lossy network. Prints one table
+## (bench/results/drill-latest.md); fails when a drill breaks its rule. Not part of `make test`.
+drill:
+	bench/drill.sh
 
 ## fuzz: each Jazzer fuzz target in fuzzing mode for FUZZ_SECONDS (600) each; FUZZ_TARGETS picks
 ## some. Not part of `make test`, which replays the committed inputs. See README.md, "Fuzzing".
