@@ -29,11 +29,22 @@ public record DevSigningKey(String privateKeyPem, String publicKeyPem) {
         return parse(Files.readString(file));
       }
       DevSigningKey key = generate();
-      Files.createDirectories(file.toAbsolutePath().getParent());
+      Path folder = file.toAbsolutePath().getParent();
+      Files.createDirectories(folder);
       // Owner-only from the first byte: the private key is never readable by others, even briefly.
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, key.privateKeyPem + key.publicKeyPem);
-      return key;
+      Path written = Files.createTempFile(folder, file.getFileName().toString(), ".new",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try {
+        Files.writeString(written, key.privateKeyPem + key.publicKeyPem);
+        // Linked in whole, and only where no key is yet: instances starting together (make cluster)
+        // all end up with the one key that was linked first, never a half-written file.
+        Files.createLink(file, written);
+        return key;
+      } catch (java.nio.file.FileAlreadyExistsException another) {
+        return parse(Files.readString(file));
+      } finally {
+        Files.deleteIfExists(written);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("Cannot keep the development signing key in " + file + ": " + e.getMessage(), e);
     }
