@@ -82,7 +82,9 @@ cluster_main() {
     local p=$((base + $1 - 1))
     # Each instance's lines carry its name; the JVM is the background job itself (run-service.sh
     # execs it). The prefixer ignores Ctrl-C, as background jobs do, to print the instance's last lines.
-    HTTP_PORT=$p LOG_FORMAT=${LOG_FORMAT:-text} scripts/run-service.sh target/lro-service.jar \
+    # Serving 3 s more once stopping: deploy/haproxy.cfg marks it down after two failed checks 1 s apart.
+    HTTP_PORT=$p LOG_FORMAT=${LOG_FORMAT:-text} SHUTDOWN_DRAIN_SECONDS=${SHUTDOWN_DRAIN_SECONDS:-3} \
+      scripts/run-service.sh target/lro-service.jar \
       > >(trap '' INT; exec sed -u "s/^/lro$1 | /") 2>&1 &
     pids+=($!)
     servers+=("127.0.0.1:$p")

@@ -136,13 +136,21 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * Graceful shutdown: not ready any more, held long-polls answer now, and the server stops taking
-   * connections while the requests in flight finish, for SHUTDOWN_GRACE_SECONDS at most.
+   * Graceful shutdown: not ready any more and held long-polls answer now; requests are still served
+   * for SHUTDOWN_DRAIN_SECONDS, while a load balancer's health checks move the traffic elsewhere (a
+   * request it sent on a connection the server had closed would be lost to it, unsent or not); then
+   * the server stops taking connections while the requests in flight finish, for
+   * SHUTDOWN_GRACE_SECONDS at most.
    */
   @Override
   public Future<?> stop() {
     draining = true;
     operations.wakeWaiters();
-    return server == null ? Future.succeededFuture() : server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS);
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> drained = config.shutdownDrainSeconds() == 0 ? Future.succeededFuture()
+      : vertx.timer(config.shutdownDrainSeconds(), TimeUnit.SECONDS).mapEmpty();
+    return drained.compose(done -> server.shutdown(config.shutdownGraceSeconds(), TimeUnit.SECONDS));
   }
 }

@@ -56,7 +56,7 @@ public final class Main {
     }
     MeteredVertx metered = MeteredVertx.create(tracing.map(Tracing::tracerFactory));
     Vertx vertx = metered.vertx();
-    stopOnSignals(vertx, tracing, config.shutdownGraceSeconds());
+    stopOnSignals(vertx, tracing, config.shutdownDrainSeconds(), config.shutdownGraceSeconds());
     try {
       Application.deploy(vertx, config, metered.registry()).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
@@ -77,12 +77,12 @@ public final class Main {
    * their requests for the grace period, then the pools and the listener close. Handled here, not
    * in a shutdown hook, so that the exit status says the stop went well.
    */
-  private static void stopOnSignals(Vertx vertx, Optional<Tracing> tracing, int graceSeconds) {
+  private static void stopOnSignals(Vertx vertx, Optional<Tracing> tracing, int drainSeconds, int graceSeconds) {
     AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
         if (stopping.compareAndSet(false, true)) {
-          Thread shutdown = new Thread(() -> System.exit(close(vertx, tracing, graceSeconds) ? 0 : 1), "shutdown");
+          Thread shutdown = new Thread(() -> System.exit(close(vertx, tracing, drainSeconds, graceSeconds) ? 0 : 1), "shutdown");
           // Not a daemon, as the signal's thread is: the JVM must not end with Vert.x's threads before the stop does.
           shutdown.setDaemon(false);
           shutdown.start();
@@ -91,10 +91,15 @@ public final class Main {
     }
   }
 
-  private static boolean close(Vertx vertx, Optional<Tracing> tracing, int graceSeconds) {
-    LOG.info("Stopping: finishing the requests in flight, for {} s at most", graceSeconds);
+  private static boolean close(Vertx vertx, Optional<Tracing> tracing, int drainSeconds, int graceSeconds) {
+    if (drainSeconds > 0) {
+      LOG.info("Stopping: not ready, still serving for {} s, then finishing the requests in flight, for {} s at most",
+        drainSeconds, graceSeconds);
+    } else {
+      LOG.info("Stopping: finishing the requests in flight, for {} s at most", graceSeconds);
+    }
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(graceSeconds + 5L, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(drainSeconds + graceSeconds + 5L, TimeUnit.SECONDS);
       LOG.info("Stopped");
       return true;
     } catch (Exception e) {

@@ -53,6 +53,34 @@ class GracefulStopTest {
   }
 
   @Test
+  void with_a_drain_a_stopping_instance_answers_not_ready_and_still_serves_new_connections_then_refuses_them(Vertx vertx)
+    throws Exception {
+    TestService service = await(TestService.start(vertx, Map.of("SHUTDOWN_DRAIN_SECONDS", "2", "SHUTDOWN_GRACE_SECONDS", "10")));
+    try {
+      Future<Void> stopped = service.undeploy();
+
+      // A load balancer's health check sees it going, and a request it sends meanwhile is served.
+      assertThat(await(service.request(io.vertx.core.http.HttpMethod.GET, "/health/ready").send()).statusCode())
+        .as("/health/ready while draining").isEqualTo(503);
+      io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> created = await(
+        service.request(io.vertx.core.http.HttpMethod.POST, TestService.OPERATIONS)
+          .bearerTokenAuthentication(service.tokens.user().sign())
+          .sendJsonObject(new io.vertx.core.json.JsonObject().put("status", "running")));
+      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+      try (Socket fresh = new Socket("localhost", service.port)) {
+        fresh.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(statusLine(fresh.getInputStream())).as("a new connection while draining").isEqualTo("HTTP/1.1 200 OK");
+      }
+      assertThat(stopped.isComplete()).as("the stop waits for the drain").isFalse();
+
+      assertThat(refusesNewConnections(service.port)).as("a new connection is refused once the drain is over").isTrue();
+      await(stopped);
+    } finally {
+      await(service.database.drop());
+    }
+  }
+
+  @Test
   void a_batch_whose_requests_are_sent_once_the_stop_has_begun_answers_each_503_with_retry_after_as_not_done(Vertx vertx)
     throws Exception {
     TestService service = await(TestService.start(vertx, Map.of("SHUTDOWN_GRACE_SECONDS", "10")));

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param idempotencyKeyHours  IDEMPOTENCY_KEY_HOURS: how long an Idempotency-Key's first answer is kept
  * @param retention     RETENTION_*
  * @param shutdownGraceSeconds SHUTDOWN_GRACE_SECONDS: how long requests in flight may take to finish on SIGTERM
+ * @param shutdownDrainSeconds SHUTDOWN_DRAIN_SECONDS: how long, on SIGTERM, the instance goes on serving while
+ *                      /health/ready answers 503, before it refuses new connections: the time a load balancer's
+ *                      health checks take to send its traffic elsewhere
  * @param metricsRequireToken  METRICS_REQUIRE_TOKEN: whether GET /metrics needs a bearer token the API would accept
  * @param database      PG* or DATABASE_URL
  * @param auth          AUTH_*
@@ -28,8 +31,16 @@ import java.util.Optional;
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
-                        boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
+                        int shutdownDrainSeconds, boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
                         ConnectionConfig connections, ThrottleConfig throttle, int longPollsPerCaller) {
+
+  private static int shutdownDrainSeconds(EnvReader read) {
+    int seconds = read.integer("SHUTDOWN_DRAIN_SECONDS", 0);
+    if (seconds < 0 || seconds > 300) {
+      throw new IllegalArgumentException("SHUTDOWN_DRAIN_SECONDS must be from 0 to 300");
+    }
+    return seconds;
+  }
 
   public static AppConfig fromEnv() {
     return from(System.getenv());
@@ -50,6 +61,7 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       read.integer("IDEMPOTENCY_KEY_HOURS", 24),
       RetentionConfig.from(read),
       read.integer("SHUTDOWN_GRACE_SECONDS", 10),
+      shutdownDrainSeconds(read),
       // Off by default: Prometheus scrapes from inside the network, where /metrics is usually open and the
       // ingress keeps it from the outside; on, a scraper authenticates as any client does (see README).
       read.bool("METRICS_REQUIRE_TOKEN", false),
