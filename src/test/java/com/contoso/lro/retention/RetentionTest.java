@@ -85,9 +85,16 @@ class RetentionTest extends TwoInstanceTest {
     RetentionJob one = new RetentionJob(pool(), Duration.ofHours(24), 4, Clock.systemUTC());
     RetentionJob two = new RetentionJob(pool(), Duration.ofHours(24), 4, Clock.systemUTC());
 
-    List<RetentionJob.Run> runs = await(Future.all(one.runOnce(), two.runOnce()).map(all -> all.<RetentionJob.Run>list()));
+    // The service's own job (every second here) may hold the lock when the two try: both then skip, and
+    // they try again, as they would at their next interval.
+    List<RetentionJob.Run> runs;
+    int rounds = 0;
+    do {
+      runs = await(Future.all(one.runOnce(), two.runOnce()).map(all -> all.<RetentionJob.Run>list()));
+      assertThat(runs).as("runs at once").hasSize(2);
+    } while (runs.stream().noneMatch(RetentionJob.Run::ran) && ++rounds < 100);
 
-    assertThat(runs).hasSize(2);
+    assertThat(runs).as("the last round").anyMatch(RetentionJob.Run::ran);
     assertThat(count("SELECT count(*) FROM operations")).isZero();
   }
 
