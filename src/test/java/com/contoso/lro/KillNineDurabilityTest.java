@@ -62,9 +62,7 @@ class KillNineDurabilityTest {
     Map<String, String> env = new HashMap<>(database.env());
     int port = TestService.freePort();
     env.put("HTTP_PORT", String.valueOf(port));
-    env.put("AUTH_JWKS", tokens.writeJwks(dir).toString());
-    env.put("AUTH_ISSUER", TestTokens.ISSUER);
-    env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+    env.putAll(TestTokens.trusting(tokens.writeJwks(dir)));
     // One user makes all the load here: a 429 from the per-caller throttle would stop a client early.
     env.put("THROTTLE_RATE_PER_SECOND", "0");
     WebClient client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(2 * IN_FLIGHT));
@@ -118,9 +116,7 @@ class KillNineDurabilityTest {
     Map<String, String> env = new HashMap<>(database.env());
     int port = TestService.freePort();
     env.put("HTTP_PORT", String.valueOf(port));
-    env.put("AUTH_JWKS", tokens.writeJwks(dir).toString());
-    env.put("AUTH_ISSUER", TestTokens.ISSUER);
-    env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+    env.putAll(TestTokens.trusting(tokens.writeJwks(dir)));
     env.put("THROTTLE_RATE_PER_SECOND", "0");
     List<Process> servers = new ArrayList<>();
     TestService other = null;

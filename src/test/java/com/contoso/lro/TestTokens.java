@@ -92,6 +92,11 @@ public final class TestTokens {
     }
   }
 
+  /** What a service started as a process needs to trust these tokens: the JWKS file and its issuer and audience. */
+  public static java.util.Map<String, String> trusting(Path jwks) {
+    return java.util.Map.of("AUTH_JWKS", jwks.toString(), "AUTH_ISSUER", ISSUER, "AUTH_AUDIENCE", AUDIENCE);
+  }
+
   /**
    * The same ES256 token with its signature written in ASN.1 DER, as Java's and OpenSSL's ECDSA give
    * it, rather than as JWS's R and S (RFC 7518 3.4): a form no honest issuer sends.

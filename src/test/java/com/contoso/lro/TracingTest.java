@@ -135,9 +135,7 @@ class TracingTest {
     Map<String, String> env = new HashMap<>(database.env());
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("HTTP_INSTANCES", "2");
-    env.put("AUTH_JWKS", jwks.toString());
-    env.put("AUTH_ISSUER", TestTokens.ISSUER);
-    env.put("AUTH_AUDIENCE", TestTokens.AUDIENCE);
+    env.putAll(TestTokens.trusting(jwks));
     env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
     env.put("OTEL_RESOURCE_ATTRIBUTES", "service.instance.id=" + name);
     // Spans leave every 100 ms rather than every 5 s, so that the test need not wait for them.
