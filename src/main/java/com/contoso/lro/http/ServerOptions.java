@@ -48,7 +48,8 @@ public final class ServerOptions {
       // Every response is written on its connection's event loop, so an HTTP/1.x connection can write
       // straight to Netty: otherwise each one keeps a queue for writes from other threads whose first
       // chunk is 4 KB, a third of the heap a held long-poll cost (bench/README.md, the cluster's waiters).
-      // Vert.x drops a write from any other thread: DatabaseTimeout answers on the caller's loop.
+      // Vert.x drops a write from any other thread: DatabaseTimeout answers on the caller's loop, and
+      // GraphErrorHandler moves an error there (ConnectionThread).
       .setStrictThreadMode(true);
     connections.tls().ifPresent(files -> options
       .setSsl(true)
