@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -169,6 +170,7 @@ public final class TestService {
   private static Future<TestService> deploy(Vertx vertx, TestTokens tokens, TestDatabase database,
                                             Map<String, String> env, boolean ownsDatabase,
                                             PrometheusMeterRegistry registry, TestClock clock) {
+    OffLoopWrites.install();
     AppConfig config = AppConfig.from(env);
     return Application.deploy(vertx, config, registry == null ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : registry, clock)
       .compose(deployment -> {
@@ -179,10 +181,18 @@ public final class TestService {
       });
   }
 
+  /** Fails, once stopped, if a response was written off its connection's event loop since the last check. */
   public Future<Void> stop() {
     client.close();
     Future<Void> undeployed = undeploy();
-    return ownsDatabase ? undeployed.eventually(database::drop) : undeployed;
+    return (ownsDatabase ? undeployed.eventually(database::drop) : undeployed).compose(stopped -> {
+      try {
+        OffLoopWrites.assertNone();
+        return Future.succeededFuture();
+      } catch (AssertionError offLoop) {
+        return Future.failedFuture(offLoop);
+      }
+    });
   }
 
   /** Stops the service as a SIGTERM does, and leaves the database for the test to look at. */
@@ -229,7 +239,10 @@ public final class TestService {
     try {
       return future.await(20, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new AssertionError("No answer within 20 s", e);
+      List<String> offLoop = OffLoopWrites.peek();
+      throw new AssertionError("No answer within 20 s" + (offLoop.isEmpty() ? ""
+        : "; responses were written off their connection's event loop, which strict thread mode drops:\n  "
+          + String.join("\n  ", offLoop)), e);
     }
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -43,7 +44,11 @@ public final class CancellingStatements {
    * statement here only reads: one whose session ended under it runs again on another connection.
    */
   public <T> Future<T> run(Function<SqlConnection, Future<T>> statement) {
-    Attempt<T> attempt = new Attempt<>(statement);
+    // The answer is the caller's context's: a plain Promise would carry none, and a timeout set on
+    // it later (DatabaseTimeout) fired on Netty's global executor, which wrote the 503 off the
+    // connection's event loop (lost under strict thread mode).
+    ContextInternal caller = ContextInternal.current();
+    Attempt<T> attempt = new Attempt<>(statement, caller == null ? Promise.promise() : caller.promise());
     // Set before the connection is asked for: it decides before the pool's own, longer, timeout.
     attempt.timer = vertx.setTimer(limit.toMillis(), expired -> attempt.expire());
     dead.read(attempt::send).onComplete(attempt::ended);
@@ -54,13 +59,14 @@ public final class CancellingStatements {
   private final class Attempt<T> {
 
     private final Function<SqlConnection, Future<T>> statement;
-    private final Promise<T> answer = Promise.promise();
+    private final Promise<T> answer;
     private long timer;
     private SqlConnection connection;
     private Future<T> running;
 
-    private Attempt(Function<SqlConnection, Future<T>> statement) {
+    private Attempt(Function<SqlConnection, Future<T>> statement, Promise<T> answer) {
       this.statement = statement;
+      this.answer = answer;
     }
 
     /** Leases a connection and runs the statement on it; the connection goes back once it has ended. */

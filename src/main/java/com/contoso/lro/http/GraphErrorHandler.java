@@ -61,6 +61,10 @@ public final class GraphErrorHandler implements Handler<RoutingContext> {
   }
 
   private void respond(RoutingContext ctx, ApiException error) {
+    // A failure may come from any thread (a future of no context, a library's timer); its answer may not.
+    if (!ConnectionThread.onItsLoop(ctx.request(), () -> respond(ctx, error))) {
+      return;
+    }
     if (ctx.response().closed()) {
       // The client went away (or a deadline cut it off): nobody is left to answer.
       LOG.debug("{} {} {} {}: the connection closed before the answer", requestOf(ctx));

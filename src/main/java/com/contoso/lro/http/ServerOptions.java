@@ -44,7 +44,13 @@ public final class ServerOptions {
       // No HTTP/2 in cleartext: to detect it, Vert.x hands a cleartext connection to its HTTP/1.x code only once
       // its own decoder has read the first request's head, too late for ConnectionSetup's StrictRequestDecoder,
       // and that first request is the one a smuggling attack sends. HTTP/2 is offered over TLS, by ALPN.
-      .setHttp2ClearTextEnabled(false);
+      .setHttp2ClearTextEnabled(false)
+      // Every response is written on its connection's event loop, so an HTTP/1.x connection can write
+      // straight to Netty: otherwise each one keeps a queue for writes from other threads whose first
+      // chunk is 4 KB, a third of the heap a held long-poll cost (bench/README.md, the cluster's waiters).
+      // Vert.x drops a write from any other thread: DatabaseTimeout answers on the caller's loop, and
+      // GraphErrorHandler moves an error there (ConnectionThread).
+      .setStrictThreadMode(true);
     connections.tls().ifPresent(files -> options
       .setSsl(true)
       .setUseAlpn(true)
