@@ -59,7 +59,11 @@ def judge(row, args):
         if probe.get("fullServiceMs", -1) > FULL_SERVICE_LIMIT_MS:
             problems.append(f"full service {probe['fullServiceMs']} ms after PostgreSQL answered, over 5 s")
     if drill == "network":
-        notes.append(f"netem {row.get('netem', '')} each way")
+        notes.append(row.get("mechanism", ""))
+        notes.append(f"SELECT 1 round trip through the link: {row.get('rttBefore', '?')} before the load, "
+                     f"{row.get('rttDuring', '?')} slowed, under the load")
+        if row.get("effect"):
+            notes.append(row["effect"])
     return problems, notes
 
 
