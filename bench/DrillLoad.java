@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  * a newer version than it named a second before its wait could end is a missed wake; a long-poll that failed and waits again
  * must be woken by a later change. Every failure is kept with its times and the instance that HAProxy
  * says served it (X-Served-By), so that the drill can tell the requests in flight on a killed
- * instance from the rest. Writes result.json and ledger.csv (id, allowed statusDetail) to --out.
+ * instance from the rest. Writes result.json, ledger.csv (id, allowed statusDetail) and
+ * latencies.csv (each request's sent-at epoch ms, milliseconds to its answer) to --out.
  *
  * <p>{@code probe}: until every instance, asked directly, creates, reads, lists and wakes a waiter
  * held on it when another instance PATCHes the operation (through its LISTEN connection), and
@@ -73,6 +74,8 @@ public class DrillLoad {
   private final List<String> patchable = new ArrayList<>();
   private final List<String> waited = new ArrayList<>();
   private final long[] latencies = new long[1 << 20];
+  /** When each request of latencies was sent (epoch ms): the network drill judges those sent while the link was slow. */
+  private final long[] sentAtMs = new long[1 << 20];
   private int latencyCount;
   private long created;
   private long writes;
@@ -182,6 +185,14 @@ public class DrillLoad {
       return Future.succeededFuture();
     }).get();
     Files.writeString(out.resolve("ledger.csv"), csv);
+    StringBuilder timings = new StringBuilder();
+    onEventLoop(() -> {
+      for (int i = 0; i < latencyCount; i++) {
+        timings.append(sentAtMs[i]).append(',').append(latencies[i]).append('\n');
+      }
+      return Future.succeededFuture();
+    }).get();
+    Files.writeString(out.resolve("latencies.csv"), timings);
     Files.writeString(out.resolve("result.json"), result.encodePrettily());
   }
 
@@ -409,6 +420,7 @@ public class DrillLoad {
         inFlight--;
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNs);
         if (latencyCount < latencies.length) {
+          sentAtMs[latencyCount] = startedMs;
           latencies[latencyCount++] = tookMs;
         }
         boolean ok = done.succeeded() && check.accept(done.result().status(), done.result().body());

@@ -8,8 +8,10 @@
  * packets leave in the order they came (FIFO). Loss is a separate kernel rule (iptables -m statistic).
  *
  * Usage (in the namespace): netdelay QUEUE_NUM DELAY_MS. Prints "ready" once bound to the queue.
- * SIGTERM or SIGINT: accepts what it still holds at once, prints its counts, and exits; a held packet
- * is never dropped by its stop (the kernel would drop those left in the queue of a dead listener).
+ * SIGTERM: accepts what it still holds at once, prints its counts, and exits; a held packet is never
+ * dropped by its stop (the kernel would drop those left in the queue of a dead listener). SIGINT is
+ * left alone: a Ctrl-C of the drill must not end it before the drill has removed the queue rules,
+ * which would cut the link (packets queued with no listener are dropped).
  *
  * Built by bench/drill.sh: gcc -O2 -o target/drill/netdelay bench/netdelay.c -lnetfilter_queue
  * (Debian's libnetfilter-queue-dev).
@@ -98,7 +100,6 @@ int main(int argc, char **argv) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal; /* no SA_RESTART: ppoll returns at once */
   sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
   printf("ready\n");
   fflush(stdout);
 
