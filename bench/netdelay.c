@@ -13,7 +13,7 @@
  * left alone: a Ctrl-C of the drill must not end it before the drill has removed the queue rules,
  * which would cut the link (packets queued with no listener are dropped).
  *
- * Built by bench/drill.sh: gcc -O2 -o target/drill/netdelay bench/netdelay.c -lnetfilter_queue
+ * Built by bench/drill.sh: gcc -O2 -o target/drill/netdelay bench/netdelay.c -lnetfilter_queue -lnfnetlink
  * (Debian's libnetfilter-queue-dev).
  */
 #define _GNU_SOURCE /* ppoll */
