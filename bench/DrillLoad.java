@@ -38,7 +38,8 @@ import java.util.function.Consumer;
  * a newer version than it named a second before its wait could end is a missed wake; a long-poll that failed and waits again
  * must be woken by a later change. Every failure is kept with its times and the instance that HAProxy
  * says served it (X-Served-By), so that the drill can tell the requests in flight on a killed
- * instance from the rest. Writes result.json and ledger.csv (id, allowed statusDetail) to --out.
+ * instance from the rest. Writes result.json, ledger.csv (id, allowed statusDetail) and
+ * latencies.csv (each request's sent-at epoch ms, milliseconds to its answer) to --out.
  *
  * <p>{@code probe}: until every instance, asked directly, creates, reads, lists and wakes a waiter
  * held on it when another instance PATCHes the operation (through its LISTEN connection), and
@@ -73,6 +74,8 @@ public class DrillLoad {
   private final List<String> patchable = new ArrayList<>();
   private final List<String> waited = new ArrayList<>();
   private final long[] latencies = new long[1 << 20];
+  /** When each request of latencies was sent (epoch ms): the network drill judges those sent while the link was slow. */
+  private final long[] sentAtMs = new long[1 << 20];
   private int latencyCount;
   private long created;
   private long writes;
@@ -101,8 +104,11 @@ public class DrillLoad {
   DrillLoad(int port, String token, int waiters, int dbTimeoutSeconds) {
     this.token = token;
     this.hangMs = (dbTimeoutSeconds + 2) * 1000L;
+    // HAProxy closes a client connection idle for its `timeout http-keep-alive` (10 s, deploy/haproxy.cfg),
+    // and a request sent on one as it closes is lost unanswered, never read. Vert.x would keep an idle
+    // connection 60 s: the load gives them up after 5 s, as a client of that deployment should.
     HttpClientOptions options = new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-      .setKeepAlive(true).setConnectTimeout(10_000);
+      .setKeepAlive(true).setKeepAliveTimeout(5).setConnectTimeout(10_000);
     client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
     waiting = vertx.createHttpClient(new HttpClientOptions(options).setIdleTimeout(WAIT_SECONDS + 60),
       new PoolOptions().setHttp1MaxSize(waiters + 8).setMaxWaitQueueSize(-1));
@@ -182,6 +188,14 @@ public class DrillLoad {
       return Future.succeededFuture();
     }).get();
     Files.writeString(out.resolve("ledger.csv"), csv);
+    StringBuilder timings = new StringBuilder();
+    onEventLoop(() -> {
+      for (int i = 0; i < latencyCount; i++) {
+        timings.append(sentAtMs[i]).append(',').append(latencies[i]).append('\n');
+      }
+      return Future.succeededFuture();
+    }).get();
+    Files.writeString(out.resolve("latencies.csv"), timings);
     Files.writeString(out.resolve("result.json"), result.encodePrettily());
   }
 
@@ -409,6 +423,7 @@ public class DrillLoad {
         inFlight--;
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNs);
         if (latencyCount < latencies.length) {
+          sentAtMs[latencyCount] = startedMs;
           latencies[latencyCount++] = tookMs;
         }
         boolean ok = done.succeeded() && check.accept(done.result().status(), done.result().body());

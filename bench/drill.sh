@@ -4,7 +4,10 @@
 # on a PostgreSQL server of the drill's own: a fresh throwaway cluster (initdb, run as the postgres
 # user) on a port of its own, which the drill stops, starts and slows as it likes, and removes at
 # the end. Never the machine's own server. Run as root, that server sits in a network namespace of
-# its own, behind a veth pair, so that the network drill can slow the link with `tc netem`.
+# its own, behind a veth pair, so that the network drill can slow the link with `tc netem`, or,
+# where the kernel has no netem (this sandbox's), with netfilter in the namespace: iptables'
+# statistic match for the loss, and bench/netdelay.c on an NFQUEUE queue for the delay (compiled
+# here with gcc; iptables and libnetfilter-queue-dev installed with apt-get when missing).
 #
 # Each drill runs under steady mixed load through HAProxy (bench/DrillLoad.java: creates, reads,
 # lists, PATCHes, long-polls), then checks every acknowledged create and PATCH in the database:
@@ -17,8 +20,11 @@
 #               when every failure is a 503 with Retry-After while it is down (to 5 s after), none
 #               waits past DB_TIMEOUT_SECONDS + 2 s, and every instance serves fully, its LISTEN
 #               connection included, within 5 s of the database answering.
-#   network     the link to PostgreSQL slowed and lossy (tc netem, DRILL_NETEM each way). Passes
-#               with 0 failed requests and a p99 within DRILL_P99_LIMIT_MS.
+#   network     the link to PostgreSQL slowed and lossy (DRILL_NETEM each way: tc netem, else
+#               iptables statistic + NFQUEUE delay) for DRILL_NETWORK_SECONDS, after
+#               DRILL_WARM_SECONDS of load; its SELECT 1 round trip measured without and with it
+#               before the load. Passes with 0 failed requests and a p99 of the requests sent while
+#               the link was slow within DRILL_P99_LIMIT_MS.
 # Every drill also needs: nothing acknowledged lost, no long-poll missed a change of its operation,
 # and the probe (DrillLoad probe) passing: each instance, asked directly, creates, reads, lists and
 # wakes a waiter when another instance PATCHes. "time to full service" is from the last disruption
@@ -33,6 +39,7 @@
 #   DRILL_WARM_SECONDS [5]   load before each fault     DRILL_AFTER_SECONDS [5]   load after recovery
 #   DRILL_DB_DOWN_SECONDS [8]                how long PostgreSQL stays down
 #   DRILL_NETEM ["delay 10ms loss 0.5%"]     netem on each direction: 20 ms round trip, ~1 % loss
+#                            (without netem only the form "delay Nms[ loss P%]" can be emulated)
 #   DRILL_NETWORK_SECONDS [20]   DRILL_P99_LIMIT_MS [1000]
 #   DRILL_CREATE_RATE [20] DRILL_READ_RATE [20] DRILL_LIST_RATE [2] DRILL_PATCH_RATE [10]
 #   DRILL_WAITERS [30] DRILL_WAITED_PATCH_RATE [6]    the load, per second: steady, well below what
@@ -271,7 +278,7 @@ record() {
   local n
   n=$(lost "$name")
   python3 - "$WORK/$name" "$name" "$n" "$@" >>"$WORK/rows.jsonl" <<'PY'
-import json, sys
+import json, os, sys
 out, name, lost, *pairs = sys.argv[1:]
 row = {"drill": name, "lost": int(lost)}
 try:
@@ -285,6 +292,12 @@ except (FileNotFoundError, json.JSONDecodeError):
 for pair in pairs:
     k, v = pair.split("=", 1)
     row[k] = v
+if "slowedFromMs" in row and os.path.exists(out + "/latencies.csv"):
+    # The requests sent while the link was slow: the network drill's p99 is theirs, not the warm-up's.
+    took = sorted(int(t) for s, t in (line.split(",") for line in open(out + "/latencies.csv"))
+                  if int(row["slowedFromMs"]) <= int(s) <= int(row["slowedToMs"]))
+    row["slowedRequests"] = len(took)
+    row["slowedP99Ms"] = took[max(0, -(-99 * len(took) // 100) - 1)] if took else 0
 print(json.dumps(row))
 PY
 }
@@ -348,29 +361,144 @@ drill_db_restart() {
 }
 
 drill_network() {
-  local error
+  local before during from to
   mkdir -p "$WORK/network"
   if [[ -z $NETNS ]]; then
     record_not_run network "no network namespace: ${NETNS_ERROR:-}"
     return
   fi
-  # shellcheck disable=SC2086  # DRILL_NETEM is netem's own argument list
-  if ! error=$({ tc qdisc add dev "$VETH_HOST" root netem $DRILL_NETEM \
-      && ip netns exec "$NETNS" tc qdisc add dev "$VETH_NS" root netem $DRILL_NETEM; } 2>&1); then
-    tc qdisc del dev "$VETH_HOST" root 2>/dev/null || true
-    log "network: tc netem refused: $error"
-    record_not_run network "tc qdisc add dev $VETH_HOST root netem $DRILL_NETEM: $error"
+  if [[ -z $IMPAIR ]]; then
+    record_not_run network "$IMPAIR_ERROR"
     return
   fi
-  log "network: netem '$DRILL_NETEM' on each direction for $DRILL_NETWORK_SECONDS s"
+  # The link's round trip without and with the slowdown, measured before the load: what it adds.
+  before=$(link_rtt)
+  impair_on || { impair_off; record_not_run network "$IMPAIR_ERROR"; return; }
+  during=$(link_rtt)
+  impair_off
+  log "network: SELECT 1 round trip $before, $during with $(impair_name)"
+  # As in the other drills, the fault comes to a service already under load (warm code, warm pools).
   start_load network
   start_probe network
+  sleep "$DRILL_WARM_SECONDS"
+  impair_on || die "network: $IMPAIR_ERROR"
+  from=$(now_ms)
+  log "network: $(impair_name) for $DRILL_NETWORK_SECONDS s"
   sleep "$DRILL_NETWORK_SECONDS"
+  to=$(now_ms)
   stop_load network
-  tc qdisc del dev "$VETH_HOST" root || true
-  ip netns exec "$NETNS" tc qdisc del dev "$VETH_NS" root || true
+  impair_off
   probe "$(now_ms)" network
-  record network "netem=$DRILL_NETEM"
+  record network "mechanism=$(impair_name)" "rttBefore=$before" "rttDuring=$during" "effect=$IMPAIR_EFFECT" \
+    "slowedFromMs=$from" "slowedToMs=$to"
+}
+
+# ------------------------------------------------- the network drill's slow, lossy link --
+# tc netem on both ends of the veth pair where the kernel has it. Where it has not
+# (CONFIG_NET_SCH_NETEM unset, as in this sandbox: "Error: Specified qdisc kind is unknown."), the
+# same delay and loss from netfilter, in the namespace, on the veth's traffic both ways: iptables'
+# statistic match drops packets at random, and bench/netdelay.c, bound to an NFQUEUE queue, holds
+# each packet DELAY ms before accepting it. The queue rules are in the mangle table and the drops
+# in the filter table, which comes later: a packet PostgreSQL sends is dropped after its sender
+# counted it sent, a real loss that TCP must notice and send again, not a local send error.
+IMPAIR="" IMPAIR_ERROR="" NETEM_ERROR="" DELAY_MS="" LOSS_PCT="" NETDELAY_PID="" IMPAIR_ON=""
+choose_impairment() {
+  # shellcheck disable=SC2086  # DRILL_NETEM is netem's own argument list
+  if NETEM_ERROR=$(tc qdisc add dev "$VETH_HOST" root netem $DRILL_NETEM 2>&1); then
+    tc qdisc del dev "$VETH_HOST" root
+    IMPAIR=netem
+    return 0
+  fi
+  NETEM_ERROR=${NETEM_ERROR//$'\n'/ }
+  if [[ ! $DRILL_NETEM =~ ^delay\ ([0-9]+(\.[0-9]+)?)ms(\ loss\ ([0-9]+(\.[0-9]+)?)%)?$ ]]; then
+    IMPAIR_ERROR="tc netem refused ($NETEM_ERROR), and without it the drill emulates only DRILL_NETEM='delay Nms loss P%', not '$DRILL_NETEM'"
+    return 0
+  fi
+  DELAY_MS=${BASH_REMATCH[1]} LOSS_PCT=${BASH_REMATCH[4]:-0}
+  log "no tc netem here ($NETEM_ERROR): the network drill uses iptables statistic + NFQUEUE delay (bench/netdelay.c)"
+  if ! command -v iptables >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1 \
+      || [[ ! -f /usr/include/libnetfilter_queue/libnetfilter_queue.h ]]; then
+    log "installing iptables, gcc and libnetfilter-queue-dev with apt-get"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y iptables gcc libc6-dev libnetfilter-queue-dev; } >&2 \
+      || { IMPAIR_ERROR="tc netem refused ($NETEM_ERROR), and apt-get could not install iptables, gcc, libnetfilter-queue-dev"; return 0; }
+  fi
+  gcc -O2 -Wall -o "$WORK/netdelay" bench/netdelay.c -lnetfilter_queue -lnfnetlink >&2 \
+    || { IMPAIR_ERROR="tc netem refused ($NETEM_ERROR), and bench/netdelay.c does not compile"; return 0; }
+  IMPAIR=netfilter
+}
+
+impair_name() {
+  if [[ $IMPAIR == netem ]]; then echo "netem $DRILL_NETEM each way"
+  else echo "iptables statistic + NFQUEUE delay (no netem in this kernel): ${DELAY_MS} ms and ${LOSS_PCT} % loss each way"; fi
+}
+
+in_ns() { ip netns exec "$NETNS" "$@"; }
+
+impair_on() {
+  local error i
+  IMPAIR_ON=1
+  if [[ $IMPAIR == netem ]]; then
+    # shellcheck disable=SC2086
+    error=$({ tc qdisc add dev "$VETH_HOST" root netem $DRILL_NETEM && in_ns tc qdisc add dev "$VETH_NS" root netem $DRILL_NETEM; } 2>&1) \
+      || { IMPAIR_ERROR="tc qdisc add ... netem $DRILL_NETEM: $error"; return 1; }
+    return 0
+  fi
+  rm -f "$WORK/netdelay.out"
+  # Not through in_ns: a function in the background is a subshell, and $! would be its pid, not the delayer's.
+  ip netns exec "$NETNS" "$WORK/netdelay" 1 "$DELAY_MS" >"$WORK/netdelay.out" 2>>"$WORK/netdelay.log" &
+  NETDELAY_PID=$!
+  for ((i = 0; i < 50; i++)); do
+    grep -qx ready "$WORK/netdelay.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -qx ready "$WORK/netdelay.out" || { IMPAIR_ERROR="bench/netdelay.c did not bind to its queue; see $WORK/netdelay.log"; return 1; }
+  local p
+  p=$(awk -v l="$LOSS_PCT" 'BEGIN { printf "%.6f", l / 100 }')
+  error=$({ in_ns iptables -w -t mangle -A INPUT -i "$VETH_NS" -j NFQUEUE --queue-num 1 \
+    && in_ns iptables -w -t mangle -A OUTPUT -o "$VETH_NS" -j NFQUEUE --queue-num 1 \
+    && in_ns iptables -w -t filter -A INPUT -i "$VETH_NS" -m statistic --mode random --probability "$p" -j DROP \
+    && in_ns iptables -w -t filter -A OUTPUT -o "$VETH_NS" -m statistic --mode random --probability "$p" -j DROP; } 2>&1) \
+    || { IMPAIR_ERROR="iptables in the namespace refused: $error"; return 1; }
+}
+
+# impair_off: removes the slowdown, and sets IMPAIR_EFFECT to what the kernel counted (netfilter
+# only): packets dropped of those sent each way. The rules go first, then the delayer, which accepts
+# what it still holds. Not in a subshell: it ends the delayer, a child of this shell.
+IMPAIR_EFFECT=""
+impair_off() {
+  [[ -n $IMPAIR_ON ]] || return 0
+  IMPAIR_ON=""
+  if [[ $IMPAIR == netem ]]; then
+    tc qdisc del dev "$VETH_HOST" root 2>/dev/null || true
+    in_ns tc qdisc del dev "$VETH_NS" root 2>/dev/null || true
+    return 0
+  fi
+  local to_pg from_pg
+  to_pg=$(nf_counts INPUT) from_pg=$(nf_counts OUTPUT)
+  in_ns iptables -w -t mangle -F 2>/dev/null || true
+  in_ns iptables -w -t filter -F 2>/dev/null || true
+  if [[ -n $NETDELAY_PID ]]; then
+    kill -TERM "$NETDELAY_PID" 2>/dev/null || true
+    wait "$NETDELAY_PID" 2>/dev/null || true
+    NETDELAY_PID=""
+  fi
+  IMPAIR_EFFECT="dropped $to_pg to PostgreSQL, $from_pg from it"
+}
+
+nf_counts() { # nf_counts CHAIN: "D of N packets (P %)", from the rules' own counters
+  local queued dropped
+  queued=$(in_ns iptables -w -t mangle -L "$1" -v -x -n | awk '$3 == "NFQUEUE" { print $1 }')
+  dropped=$(in_ns iptables -w -t filter -L "$1" -v -x -n | awk '$3 == "DROP" { print $1 }')
+  awk -v d="${dropped:-0}" -v n="${queued:-0}" 'BEGIN { printf "%d of %d packets (%.2f %%)", d, n, n ? 100 * d / n : 0 }'
+}
+
+# The median (and least) of 40 SELECT 1 round trips on one connection over the link: the delay the
+# instances' statements meet.
+link_rtt() {
+  local i
+  { echo '\timing on'; for ((i = 0; i < 40; i++)); do echo 'SELECT 1;'; done; } \
+    | psql_drill -d postgres -t -A 2>/dev/null | awk '/^Time:/ { print $2 }' | sort -n \
+    | awk '{ t[NR] = $1 } END { if (NR) printf "%.2f ms (least %.2f ms)", t[int((NR + 1) / 2)], t[1]; else print "not measured" }'
 }
 
 record_not_run() {
@@ -380,7 +508,9 @@ record_not_run() {
 # ------------------------------------------------------------------------ the run --
 cleanup() {
   local status=$? i
-  trap - EXIT INT TERM
+  # A second Ctrl-C must not cut the cleanup short: the namespace, its rules and the delayer would stay.
+  trap - EXIT
+  trap '' INT TERM
   [[ -n $LOAD_PID ]] && { kill "$LOAD_PID" 2>/dev/null || true; wait "$LOAD_PID" 2>/dev/null || true; }
   [[ -n $PROBE_PID ]] && { kill "$PROBE_PID" 2>/dev/null || true; wait "$PROBE_PID" 2>/dev/null || true; }
   for ((i = 0; i < ${#PIDS[@]}; i++)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
@@ -388,6 +518,7 @@ cleanup() {
   [[ -n ${HAPROXY_PID:-} ]] && { kill "$HAPROXY_PID" 2>/dev/null || true; wait "$HAPROXY_PID" 2>/dev/null || true; }
   if [[ -f $PG_DATA/postmaster.pid ]]; then stop_pg immediate 2>/dev/null || true; fi
   rm -rf "$PG_DATA" "$PG_SOCK"
+  impair_off >/dev/null 2>&1 || true
   remove_netns
   exit "$status"
 }
@@ -409,6 +540,7 @@ java bench/BenchTokens.java "$WORK/jwks.json" "$ISSUER" "$AUDIENCE" "$USER_DRILL
 
 if make_netns; then
   log "PostgreSQL in network namespace $NETNS at $PG_HOST:$PG_PORT"
+  [[ ",$DRILLS," == *,network,* ]] && choose_impairment
 else
   log "no network namespace (${NETNS_ERROR:-}); PostgreSQL on 127.0.0.1:$PG_PORT, and the network drill cannot run"
 fi
