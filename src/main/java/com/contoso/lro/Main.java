@@ -28,6 +28,10 @@ public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   /** How long a stop waits for the last spans to reach the collector. */
   private static final Duration TRACES_FLUSH = Duration.ofSeconds(5);
+  /** Set by the first SIGTERM or SIGINT: from then on the shutdown thread decides the exit status. */
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
+  /** Set once every verticle has started: only then is there anything to drain. */
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
 
   private Main() {
   }
@@ -60,6 +64,11 @@ public final class Main {
     try {
       Application.deploy(vertx, config, metered.registry()).toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
+      if (STOPPING.get()) {
+        // A stop during start-up undeploys what was starting; that is the stop, not a failed start.
+        LOG.info("Stopped while starting: {}", e.getCause().getMessage());
+        return;
+      }
       if (e.getCause() instanceof Migrations.Refused refused) {
         // Flyway's reasons say what to do; a stack trace would only bury them.
         LOG.error("Start-up failed: {}", refused.getMessage());
@@ -68,6 +77,7 @@ public final class Main {
       }
       System.exit(1);
     }
+    STARTED.set(true);
     LOG.info("Serving http://localhost:{}/beta/user/authentication/operations with {} event loop(s)",
       config.httpPort(), config.httpInstances());
   }
@@ -78,10 +88,9 @@ public final class Main {
    * in a shutdown hook, so that the exit status says the stop went well.
    */
   private static void stopOnSignals(Vertx vertx, Optional<Tracing> tracing, int drainSeconds, int graceSeconds) {
-    AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> {
-        if (stopping.compareAndSet(false, true)) {
+        if (STOPPING.compareAndSet(false, true)) {
           Thread shutdown = new Thread(() -> System.exit(close(vertx, tracing, drainSeconds, graceSeconds) ? 0 : 1), "shutdown");
           // Not a daemon, as the signal's thread is: the JVM must not end with Vert.x's threads before the stop does.
           shutdown.setDaemon(false);
@@ -92,6 +101,14 @@ public final class Main {
   }
 
   private static boolean close(Vertx vertx, Optional<Tracing> tracing, int drainSeconds, int graceSeconds) {
+    if (!STARTED.get()) {
+      // Nothing is served yet, and Vert.x never finishes closing while a deployment is still starting
+      // (one that start-up makes meanwhile never completes): the process ends without waiting.
+      LOG.info("Stopped while starting");
+      vertx.close();
+      tracing.ifPresent(traces -> traces.close(TRACES_FLUSH));
+      return true;
+    }
     if (drainSeconds > 0) {
       LOG.info("Stopping: not ready, still serving for {} s, then finishing the requests in flight, for {} s at most",
         drainSeconds, graceSeconds);

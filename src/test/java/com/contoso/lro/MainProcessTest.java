@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -161,6 +164,66 @@ class MainProcessTest {
       }
     } finally {
       await(database.drop());
+    }
+  }
+
+  @Test
+  void a_sigterm_while_it_is_still_starting_stops_it_and_exits_0() throws Exception {
+    // A database that takes connections and never answers: start-up waits on it for DB_TIMEOUT_SECONDS, and so
+    // does a stop that comes meanwhile, as Vert.x closes a verticle only once it has started.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
+        "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text",
+        "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(silent.getLocalPort()), "DB_TIMEOUT_SECONDS", "5"));
+      Process server = main.start();
+      try {
+        List<String> output = new CopyOnWriteArrayList<>();
+        JavaProcess.Output followed = JavaProcess.follow(server, output);
+        silent.setSoTimeout(60_000);
+        try (Socket connecting = silent.accept()) {
+          // The service is connecting to its database, so start-up is under way and the signals are handled.
+          server.toHandle().destroy();
+          assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("exits after SIGTERM; output: %s", output).isTrue();
+        }
+        assertThat(followed.ended().await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("output: %s", output).isZero();
+        assertThat(output).noneSatisfy(line -> assertThat(line).contains("Start-up failed"));
+        assertThat(output).anySatisfy(line -> assertThat(line).contains("Stopped"));
+      } finally {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void with_a_database_that_takes_connections_and_never_answers_it_serves_503_within_db_timeout_seconds(Vertx vertx)
+    throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = TestService.freePort();
+      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(port),
+        "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text",
+        "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(silent.getLocalPort()), "DB_TIMEOUT_SECONDS", "2"));
+      Process server = main.start();
+      try {
+        List<String> output = new CopyOnWriteArrayList<>();
+        JavaProcess.follow(server, output);
+        WebClient client = WebClient.create(vertx);
+        int live = 0;
+        for (int attempt = 0; attempt < 300 && live != 200 && server.isAlive(); attempt++) {
+          Thread.sleep(100);
+          live = client.get(port, "localhost", "/health/live").timeout(2000).send()
+            .map(HttpResponse::statusCode).otherwise(0).await(5, TimeUnit.SECONDS);
+        }
+        assertThat(live).as("serving, though its database never answers; output: %s", output).isEqualTo(200);
+        assertThat(client.get(port, "localhost", "/health/ready").send().map(HttpResponse::statusCode)
+          .await(5, TimeUnit.SECONDS)).isEqualTo(503);
+        client.close();
+        assertThat(output).anySatisfy(line -> assertThat(line).contains("the database did not answer within 2 s"));
+        // Not asked of it yet: a clean stop. Its pools' connections to such a server never finish
+        // connecting (the PostgreSQL client bounds only the TCP connect), and Vert.x waits for them.
+      } finally {
+        server.destroyForcibly();
+      }
     }
   }
 

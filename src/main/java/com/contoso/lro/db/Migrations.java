@@ -17,6 +17,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Brings the schema to the newest version in src/main/resources/db/migration, with Flyway, which
@@ -67,7 +69,11 @@ public final class Migrations {
   private record Applied(String version, String script, Integer checksum, boolean success) {
   }
 
-  /** The rows of the schema history, none when the database has none yet. */
+  /**
+   * The rows of the schema history, none when the database has none yet. Bounded by DB_TIMEOUT_SECONDS:
+   * a server that takes the connection and never answers (the client has no bound of its own past the
+   * TCP connect) would hold start-up, and a stop, for ever; the attempt fails and is tried again.
+   */
   private static Future<List<Applied>> history(Vertx vertx, DatabaseConfig database) {
     return PgConnection.connect(vertx, database.connect())
       .compose(connection -> connection.query(HISTORY).execute()
@@ -79,9 +85,11 @@ public final class Migrations {
           return applied;
         })
         .eventually(connection::close))
+      .timeout(database.timeout().toMillis(), TimeUnit.MILLISECONDS)
       .recover(failure -> failure instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState())
         ? Future.succeededFuture(List.of())
-        : Future.failedFuture(failure));
+        : Future.failedFuture(failure instanceof TimeoutException
+          ? new DatabaseTimeout.Exceeded(database.timeout()) : failure));
   }
 
   private static boolean inOrderAndSucceeded(List<Applied> applied) {
