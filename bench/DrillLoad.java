@@ -104,11 +104,10 @@ public class DrillLoad {
   DrillLoad(int port, String token, int waiters, int dbTimeoutSeconds) {
     this.token = token;
     this.hangMs = (dbTimeoutSeconds + 2) * 1000L;
-    // HAProxy closes a client connection idle for its `timeout http-keep-alive` (10 s, deploy/haproxy.cfg),
-    // and a request sent on one as it closes is lost unanswered, never read. Vert.x would keep an idle
-    // connection 60 s: the load gives them up after 5 s, as a client of that deployment should.
+    // Vert.x's defaults otherwise: how long an idle connection is kept comes from HAProxy's Keep-Alive
+    // header (deploy/haproxy.cfg), as for any client of the deployment.
     HttpClientOptions options = new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-      .setKeepAlive(true).setKeepAliveTimeout(5).setConnectTimeout(10_000);
+      .setKeepAlive(true).setConnectTimeout(10_000);
     client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
     waiting = vertx.createHttpClient(new HttpClientOptions(options).setIdleTimeout(WAIT_SECONDS + 60),
       new PoolOptions().setHttp1MaxSize(waiters + 8).setMaxWaitQueueSize(-1));
