@@ -57,7 +57,7 @@
 #                          LONG_POLLS_PER_CALLER, 500, per instance: the instances run every limit at its default)
 #   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
-#   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
+#   CLUSTER_HEAP [384m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
 #                          128 MB holds about 10,000 waiters, not the 16,667 of 50,000 on 3
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
 #   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
