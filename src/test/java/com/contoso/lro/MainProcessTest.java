@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -169,13 +170,9 @@ class MainProcessTest {
 
   @Test
   void a_sigterm_while_it_is_still_starting_stops_it_and_exits_0() throws Exception {
-    // A database that takes connections and never answers: start-up waits on it for DB_TIMEOUT_SECONDS, and so
-    // does a stop that comes meanwhile, as Vert.x closes a verticle only once it has started.
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(TestService.freePort()),
-        "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text",
-        "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(silent.getLocalPort()), "DB_TIMEOUT_SECONDS", "5"));
-      Process server = main.start();
+    // Start-up waits on the silent database for DB_TIMEOUT_SECONDS: a window in which to stop it.
+    try (ServerSocket silent = silentDatabase()) {
+      Process server = onSilentDatabase(silent, TestService.freePort(), 5).start();
       try {
         List<String> output = new CopyOnWriteArrayList<>();
         JavaProcess.Output followed = JavaProcess.follow(server, output);
@@ -198,12 +195,9 @@ class MainProcessTest {
   @Test
   void with_a_database_that_takes_connections_and_never_answers_it_serves_503_within_db_timeout_seconds(Vertx vertx)
     throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket silent = silentDatabase()) {
       int port = TestService.freePort();
-      ProcessBuilder main = JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(port),
-        "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text",
-        "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(silent.getLocalPort()), "DB_TIMEOUT_SECONDS", "2"));
-      Process server = main.start();
+      Process server = onSilentDatabase(silent, port, 2).start();
       try {
         List<String> output = new CopyOnWriteArrayList<>();
         JavaProcess.follow(server, output);
@@ -225,6 +219,18 @@ class MainProcessTest {
         server.destroyForcibly();
       }
     }
+  }
+
+  /** A database server that takes connections (into its backlog) and never answers them. */
+  private static ServerSocket silentDatabase() throws IOException {
+    return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  }
+
+  /** The service on {@code port}, its database {@code silent}, waiting on it {@code timeoutSeconds} at most. */
+  private ProcessBuilder onSilentDatabase(ServerSocket silent, int port, int timeoutSeconds) {
+    return JavaProcess.command(Main.class, Map.of("HTTP_PORT", String.valueOf(port),
+      "AUTH_DEV_KEY_FILE", dir.resolve("signing-key.pem").toString(), "LOG_FORMAT", "text",
+      "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(silent.getLocalPort()), "DB_TIMEOUT_SECONDS", String.valueOf(timeoutSeconds)));
   }
 
   /** Starts the service with {@code env}, asks it whether it is ready, stops it, and returns what it printed. */

@@ -54,7 +54,7 @@ public final class DatabaseErrors {
         || cause instanceof DatabaseReadiness.NotReady || cause instanceof DatabaseTimeout.Exceeded) {
         return true;
       }
-      if (neverSentOn(cause) || cause instanceof VertxException && POOL_TIMEOUT_MESSAGE.equals(cause.getMessage())) {
+      if (neverSent(cause) || cause instanceof VertxException && POOL_TIMEOUT_MESSAGE.equals(cause.getMessage())) {
         return true;
       }
       String state = sqlState(cause);
@@ -72,7 +72,7 @@ public final class DatabaseErrors {
    */
   public static boolean sessionEnded(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (neverSentOn(cause) || cause instanceof ClosedConnectionException
+      if (neverSent(cause) || cause instanceof ClosedConnectionException
         || cause instanceof IOException && !(cause instanceof ConnectException)
         || cause instanceof PgException pg && pg.getSqlState() != null && SESSION_ENDED_STATES.contains(pg.getSqlState())) {
         return true;
@@ -86,10 +86,6 @@ public final class DatabaseErrors {
    * ended: sending it again on another session cannot do its work twice.
    */
   public static boolean neverSent(Throwable failure) {
-    return neverSentOn(failure);
-  }
-
-  private static boolean neverSentOn(Throwable failure) {
     String message = failure instanceof VertxException ? failure.getMessage() : null;
     return message != null && NEVER_SENT_ON_A_CLOSED_SESSION.stream().anyMatch(message::startsWith);
   }

@@ -17,8 +17,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Brings the schema to the newest version in src/main/resources/db/migration, with Flyway, which
@@ -75,7 +73,7 @@ public final class Migrations {
    * TCP connect) would hold start-up, and a stop, for ever; the attempt fails and is tried again.
    */
   private static Future<List<Applied>> history(Vertx vertx, DatabaseConfig database) {
-    return PgConnection.connect(vertx, database.connect())
+    return new DatabaseTimeout(database.timeout()).bound(PgConnection.connect(vertx, database.connect())
       .compose(connection -> connection.query(HISTORY).execute()
         .map(rows -> {
           List<Applied> applied = new ArrayList<>();
@@ -84,12 +82,10 @@ public final class Migrations {
           }
           return applied;
         })
-        .eventually(connection::close))
-      .timeout(database.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .eventually(connection::close)))
       .recover(failure -> failure instanceof PgException pg && UNDEFINED_TABLE.equals(pg.getSqlState())
         ? Future.succeededFuture(List.of())
-        : Future.failedFuture(failure instanceof TimeoutException
-          ? new DatabaseTimeout.Exceeded(database.timeout()) : failure));
+        : Future.failedFuture(failure));
   }
 
   private static boolean inOrderAndSucceeded(List<Applied> applied) {
