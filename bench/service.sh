@@ -21,12 +21,14 @@ start_service() {
   # Every other setting of the service (README's configuration table) at its default, whatever
   # the caller's environment holds; but the per-caller throttle, whose default (1,000 requests/s)
   # the bench's single user exceeds on purpose, the per-caller share of list and count
-  # statements in flight (2), which its 32 connections listing as one user exceed, and its cap on
-  # long-polls (500), which the long-poll phase's 5,000 waiters exceed: it stands for many users.
+  # statements in flight (2) and its share of the bytes of list pages, which its 32 connections
+  # listing as one user exceed, and its cap on long-polls (500), which the long-poll phase's 5,000
+  # waiters exceed: it stands for many users.
   # Each check still runs on every request. With $1 = production, these limits too are at their
   # defaults: the hostile phase measures what they protect.
   local -a per_caller=(THROTTLE_RATE_PER_SECOND=1000000000 THROTTLE_BURST=1000000000
-    DB_STATEMENTS_PER_CALLER=1000000000 DB_TIME_SHARE_PER_CALLER=0 LONG_POLLS_PER_CALLER=1000000)
+    DB_STATEMENTS_PER_CALLER=1000000000 DB_TIME_SHARE_PER_CALLER=0 LONG_POLLS_PER_CALLER=1000000
+    PAGE_BYTES_PER_CALLER=0)
   [[ ${1:-} == production ]] && per_caller=()
   # SERVICE_ENV: NAME=value pairs added last, to measure another setting of a limit.
   local -a extra

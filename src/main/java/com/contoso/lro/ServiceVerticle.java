@@ -11,6 +11,7 @@ import com.contoso.lro.operations.OperationMetrics;
 import com.contoso.lro.operations.SlicedBodies;
 import com.contoso.lro.retention.RetentionVerticle;
 import com.contoso.lro.throttle.CallerLimits;
+import com.contoso.lro.throttle.CallerBudget;
 import com.contoso.lro.throttle.DatabaseTimeBudget;
 import com.contoso.lro.throttle.PerCallerLimit;
 import com.contoso.lro.throttle.UserThrottle;
@@ -56,6 +57,8 @@ public final class ServiceVerticle extends VerticleBase {
       new PerCallerLimit(config.database().statementsPerCaller()),
       new DatabaseTimeBudget(config.database().timeSharePerCaller(), config.database().timeout(), nanoClock),
       new PerCallerLimit(config.longPollsPerCaller()),
+      new CallerBudget(config.pageBytesPerCaller(),
+        (double) config.pageBytesPerCaller() * AppConfig.PAGE_BYTES_BURST_SECONDS, nanoClock),
       new PerCallerLimit(SlicedBodies.LARGE_PER_CALLER));
     OperationMetrics operationMetrics = new OperationMetrics(registry, limits.longPolls());
     DatabaseReadiness readiness = new DatabaseReadiness();

@@ -28,11 +28,18 @@ import java.util.Optional;
  * @param throttle      THROTTLE_*
  * @param longPollsPerCaller LONG_POLLS_PER_CALLER: requests with Prefer: wait that one caller may hold at once on
  *                      one instance; beyond it, 429
+ * @param pageBytesPerCaller PAGE_BYTES_PER_CALLER: bytes of list pages per second one caller may be sent by one
+ *                      instance on average, in bursts of up to {@link #PAGE_BYTES_BURST_SECONDS} seconds' worth;
+ *                      beyond it, 429; 0 turns it off
  */
 public record AppConfig(int httpPort, int httpInstances, Optional<String> publicBaseUrl, int retryAfterMaxSeconds,
                         int idempotencyKeyHours, RetentionConfig retention, int shutdownGraceSeconds,
                         int shutdownDrainSeconds, boolean metricsRequireToken, DatabaseConfig database, AuthConfig auth,
-                        ConnectionConfig connections, ThrottleConfig throttle, int longPollsPerCaller) {
+                        ConnectionConfig connections, ThrottleConfig throttle, int longPollsPerCaller,
+                        int pageBytesPerCaller) {
+
+  /** How many seconds of PAGE_BYTES_PER_CALLER a caller at rest may be sent at once. */
+  public static final int PAGE_BYTES_BURST_SECONDS = 10;
 
   private static int shutdownDrainSeconds(EnvReader read) {
     int seconds = read.integer("SHUTDOWN_DRAIN_SECONDS", 0);
@@ -53,6 +60,10 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
     if (longPollsPerCaller < 1) {
       throw new IllegalArgumentException("LONG_POLLS_PER_CALLER must be at least 1");
     }
+    int pageBytesPerCaller = read.integer("PAGE_BYTES_PER_CALLER", 1_000_000);
+    if (pageBytesPerCaller < 0) {
+      throw new IllegalArgumentException("PAGE_BYTES_PER_CALLER must be at least 0 (off)");
+    }
     return new AppConfig(
       read.integer("HTTP_PORT", 8080),
       read.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
@@ -69,7 +80,8 @@ public record AppConfig(int httpPort, int httpInstances, Optional<String> public
       AuthConfig.from(read),
       ConnectionConfig.from(read),
       ThrottleConfig.from(read),
-      longPollsPerCaller);
+      longPollsPerCaller,
+      pageBytesPerCaller);
   }
 
   /**

@@ -67,7 +67,7 @@ public final class OperationsHandler implements OperationsApi {
     this.shares = limits.statements();
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
-    this.bodies = new SlicedBodies(limits.largePages());
+    this.bodies = new SlicedBodies(limits.largePages(), limits.pageBytes());
     this.batches = batches;
   }
 
@@ -93,6 +93,11 @@ public final class OperationsHandler implements OperationsApi {
     if (echoed > GraphLinks.ECHOED_QUERY_LIMIT) {
       ctx.fail(ApiException.badRequest("The $filter and other parameters take " + echoed + " characters percent-encoded; "
         + "a list takes " + GraphLinks.ECHOED_QUERY_LIMIT + " at most, so that @odata.nextLink stays under 2,048.", "$filter"));
+      return;
+    }
+    ApiException overBudget = bodies.overBudget(Caller.of(ctx).oid());
+    if (overBudget != null) {
+      ctx.fail(overBudget);
       return;
     }
     // A page and its count run at once: two statements.

@@ -1,6 +1,7 @@
 package com.contoso.lro.operations;
 
 import com.contoso.lro.graph.ApiException;
+import com.contoso.lro.throttle.CallerBudget;
 import com.contoso.lro.throttle.PerCallerLimit;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -15,7 +16,9 @@ import java.util.List;
  * native memory, and stayed there for as long as its client did not read (README, SlowReadersTest).
  * Written this way a slow reader holds a slice and Netty's write queue of native memory, and its
  * rendered body on the heap, which is why a caller may have only {@link #LARGE_PER_CALLER} large
- * bodies being sent at once on an instance.
+ * bodies being sent at once on an instance. What a caller is sent is also charged to its
+ * PAGE_BYTES_PER_CALLER: reading, encoding and sending pages costs the cores every other caller
+ * shares, in proportion to their bytes (bench/README.md, the hostile phase).
  */
 
 public final class SlicedBodies {
@@ -29,16 +32,30 @@ public final class SlicedBodies {
   private static final int RETRY_SECONDS = 1;
 
   private final PerCallerLimit large;
+  private final CallerBudget bytes;
 
-  /** @param large the instance's count of large bodies being sent, per caller */
-  SlicedBodies(PerCallerLimit large) {
+  /**
+   * @param large the instance's count of large bodies being sent, per caller
+   * @param bytes the instance's PAGE_BYTES_PER_CALLER budget
+   */
+  SlicedBodies(PerCallerLimit large, CallerBudget bytes) {
     this.large = large;
+    this.bytes = bytes;
+  }
+
+  /** A 429 for a caller that has been sent more than its share of bytes lately, else null: asked before any work. */
+  ApiException overBudget(String caller) {
+    long wait = bytes.secondsToWait(caller);
+    return wait == 0 ? null : ApiException.tooManyRequests(wait, "Too many requests: this caller has been sent "
+      + "its share of list pages by this instance, " + (long) bytes.perSecond() + " bytes a second on average (PAGE_BYTES_PER_CALLER). "
+      + "Retry after " + wait + " seconds, or ask for a smaller $top or fewer properties with $select.");
   }
 
   /** Ends the response with {@code body}, slices of at most {@link #SLICE_BYTES} in order, one at a time. */
   void end(RoutingContext ctx, String caller, List<Buffer> body) {
     HttpServerResponse response = ctx.response();
     if (body.size() == 1) {
+      bytes.charge(caller, body.get(0).length());
       response.end(body.get(0));
       return;
     }
@@ -54,6 +71,7 @@ public final class SlicedBodies {
       // Called once, when the response ends or its connection closes.
       ctx.addEndHandler(ended -> place.release());
     }
+    bytes.charge(caller, length);
     response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
     writeFrom(response, body, 0);
   }

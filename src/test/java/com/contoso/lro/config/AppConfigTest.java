@@ -184,4 +184,12 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.from(Map.of("LONG_POLLS_PER_CALLER", "0")))
       .hasMessageContaining("LONG_POLLS_PER_CALLER");
   }
+
+  @Test
+  void a_caller_is_sent_a_million_bytes_of_pages_a_second_by_default_and_0_turns_it_off() {
+    assertThat(AppConfig.from(Map.of()).pageBytesPerCaller()).isEqualTo(1_000_000);
+    assertThat(AppConfig.from(Map.of("PAGE_BYTES_PER_CALLER", "0")).pageBytesPerCaller()).isZero();
+    assertThatThrownBy(() -> AppConfig.from(Map.of("PAGE_BYTES_PER_CALLER", "-1")))
+      .hasMessageContaining("PAGE_BYTES_PER_CALLER");
+  }
 }
