@@ -38,8 +38,11 @@ import java.util.function.Supplier;
 public final class OperationsHandler implements OperationsApi {
 
   private static final String JSON = "application/json";
-  /** A caller's long-polls past its cap are often refused together: they come back spread. */
-  private static final SpreadRetryAfter LONG_POLL_RETRY = new SpreadRetryAfter(5, 15);
+  /**
+   * A caller's long-polls past its cap are often refused together: they come back spread, and no
+   * sooner than a held one may end (60 s at most), as each refusal costs the instance a request.
+   */
+  private static final SpreadRetryAfter LONG_POLL_RETRY = new SpreadRetryAfter(30, 60);
 
   private final OperationService service;
   private final GraphLinks links;
