@@ -33,11 +33,6 @@ public final class CallerBudget {
     this.nanoClock = nanoClock;
   }
 
-  /** Whether the budget bounds anything. */
-  public boolean enabled() {
-    return perSecond > 0;
-  }
-
   public double perSecond() {
     return perSecond;
   }
