@@ -202,12 +202,7 @@ class MainProcessTest {
         List<String> output = new CopyOnWriteArrayList<>();
         JavaProcess.follow(server, output);
         WebClient client = WebClient.create(vertx);
-        int live = 0;
-        for (int attempt = 0; attempt < 300 && live != 200 && server.isAlive(); attempt++) {
-          Thread.sleep(100);
-          live = client.get(port, "localhost", "/health/live").timeout(2000).send()
-            .map(HttpResponse::statusCode).otherwise(0).await(5, TimeUnit.SECONDS);
-        }
+        int live = pollUntil200(client, port, "/health/live", server, 300);
         assertThat(live).as("serving, though its database never answers; output: %s", output).isEqualTo(200);
         assertThat(client.get(port, "localhost", "/health/ready").send().map(HttpResponse::statusCode)
           .await(5, TimeUnit.SECONDS)).isEqualTo(503);
@@ -219,6 +214,23 @@ class MainProcessTest {
         server.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Asks {@code path} every 100 ms, at most {@code attempts} times, until it answers 200 or the
+   * server exits; the last status, 0 for no answer. Each probe has a timeout: Vert.x 5.0.7, with
+   * metrics on, can leave a connection accepted while the server is starting unanswered (as
+   * scripts/check-jar.sh notes); such a probe then failed the test.
+   */
+  private static int pollUntil200(WebClient client, int port, String path, Process server, int attempts)
+    throws Exception {
+    int status = 0;
+    for (int attempt = 0; attempt < attempts && status != 200 && server.isAlive(); attempt++) {
+      Thread.sleep(100);
+      status = client.get(port, "localhost", path).timeout(2000).send()
+        .map(HttpResponse::statusCode).otherwise(0).await(5, TimeUnit.SECONDS);
+    }
+    return status;
   }
 
   /** A database server that takes connections (into its backlog) and never answers them. */
@@ -246,14 +258,7 @@ class MainProcessTest {
       List<String> output = new CopyOnWriteArrayList<>();
       JavaProcess.Output followed = JavaProcess.follow(server, output);
       WebClient client = WebClient.create(vertx);
-      int status = 0;
-      for (int attempt = 0; attempt < 600 && status != 200 && server.isAlive(); attempt++) {
-        Thread.sleep(100);
-        // A timeout: Vert.x 5.0.7, with metrics on, can leave a connection accepted while the server
-        // is starting unanswered (as scripts/check-jar.sh notes); this probe then failed the test.
-        status = client.get(port, "localhost", "/health/ready").timeout(2000).send()
-          .map(HttpResponse::statusCode).otherwise(0).await(5, TimeUnit.SECONDS);
-      }
+      int status = pollUntil200(client, port, "/health/ready", server, 600);
       client.close();
       assertThat(status).as("ready; output: %s", output).isEqualTo(200);
       server.toHandle().destroy();
