@@ -45,12 +45,7 @@ public final class TokenVerifier {
   private final Context context;
   private final TrustedKeys keys;
   private final long skewMillis;
-  private final Map<String, Verified> verified = new LinkedHashMap<>(REMEMBERED, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
-      return size() > REMEMBERED;
-    }
-  };
+  private final Map<String, Verified> verified;
   /** The keys that {@link #jwt} checks against, and that every remembered token was verified with. */
   private TrustedKeys.KeySet keySet;
   private JWTAuth jwt;
@@ -59,6 +54,17 @@ public final class TokenVerifier {
   }
 
   public TokenVerifier(Vertx vertx, TrustedKeys keys) {
+    this(vertx, keys, REMEMBERED);
+  }
+
+  /** @param remembered how many verified tokens to keep, the most recently used */
+  TokenVerifier(Vertx vertx, TrustedKeys keys, int remembered) {
+    this.verified = new LinkedHashMap<>(remembered, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+        return size() > remembered;
+      }
+    };
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.keys = keys;
@@ -176,6 +182,11 @@ public final class TokenVerifier {
   /** How many verified tokens this verifier remembers. */
   int remembered() {
     return verified.size();
+  }
+
+  /** Whether {@code token} is among them; looking does not count as a use. */
+  boolean remembers(String token) {
+    return verified.containsKey(digest(token));
   }
 
   private static String digest(String token) {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static com.contoso.lro.TestService.await;
@@ -61,16 +63,26 @@ class TokenVerifierTest {
     assertThat(refused(verifier, shortLived)).isTrue();
   }
 
+  /** The service's verifiers keep {@value TokenVerifier#REMEMBERED}; a bound of 8 shows the rule without 4,097 signatures. */
   @Test
-  void it_remembers_a_bounded_number_of_tokens(Vertx vertx) {
-    TokenVerifier verifier = verifier(vertx, 60);
-
+  void it_remembers_a_bounded_number_of_tokens_the_most_recently_used(Vertx vertx) {
+    TokenVerifier verifier = new TokenVerifier(vertx, keys(vertx, 60), 8);
+    List<String> signed = new ArrayList<>();
     // ES256: the test JVMs run C1 only, without the BigInteger intrinsics that make RSA signing cheap.
-    for (int i = 0; i <= TokenVerifier.REMEMBERED; i++) {
-      await(verifier.verify(tokens.user().claim("jti", "token-" + i).signedWith(tokens.ec).sign()));
+    for (int i = 0; i < 9; i++) {
+      signed.add(tokens.user().claim("jti", "token-" + i).signedWith(tokens.ec).sign());
     }
+    for (String token : signed.subList(0, 8)) {
+      await(verifier.verify(token));
+    }
+    await(verifier.verify(signed.get(0)));
 
-    assertThat(verifier.remembered()).isEqualTo(TokenVerifier.REMEMBERED);
+    await(verifier.verify(signed.get(8)));
+
+    assertThat(verifier.remembered()).isEqualTo(8);
+    assertThat(verifier.remembers(signed.get(0))).as("used again last but one: kept").isTrue();
+    assertThat(verifier.remembers(signed.get(1))).as("the least recently used: forgotten").isFalse();
+    assertThat(verifier.remembers(signed.get(8))).isTrue();
   }
 
   @Test
@@ -97,9 +109,13 @@ class TokenVerifierTest {
   }
 
   private TokenVerifier verifier(Vertx vertx, int skewSeconds) {
+    return new TokenVerifier(vertx, keys(vertx, skewSeconds));
+  }
+
+  private TrustedKeys keys(Vertx vertx, int skewSeconds) {
     Path jwks = tokens.writeJwks(dir);
-    return new TokenVerifier(vertx, await(TrustedKeys.load(vertx, AppConfig.from(Map.of(
-      "AUTH_JWKS", jwks.toString(), "AUTH_CLOCK_SKEW_SECONDS", String.valueOf(skewSeconds))).auth())));
+    return await(TrustedKeys.load(vertx, AppConfig.from(Map.of(
+      "AUTH_JWKS", jwks.toString(), "AUTH_CLOCK_SKEW_SECONDS", String.valueOf(skewSeconds))).auth()));
   }
 
   private static boolean refused(TokenVerifier verifier, String token) {
