@@ -25,6 +25,9 @@ final class JavaProcess {
   static ProcessBuilder command(Class<?> mainClass, Map<String, String> env) {
     ProcessBuilder command = new ProcessBuilder(
       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      // As the test JVMs (pom.xml, argLine): a process that lives seconds spends more on C2's
+      // compiles than they save.
+      "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
       "-cp", mainClassPath(),
       mainClass.getName())
       .redirectErrorStream(true);

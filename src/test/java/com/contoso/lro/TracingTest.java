@@ -53,6 +53,8 @@ class TracingTest {
       Path jwks = tokens.writeJwks(dir);
       Instance first = start(servers, database, jwks, collector, "instance-1");
       Instance second = start(servers, database, jwks, collector, "instance-2");
+      first.awaitServing();
+      second.awaitServing();
       WebClient client = WebClient.create(vertx);
       String token = tokens.user().sign();
 
@@ -126,9 +128,12 @@ class TracingTest {
   }
 
   private record Instance(String name, int port, Process process, List<String> lines, JavaProcess.Output output) {
+    void awaitServing() throws InterruptedException {
+      assertThat(output.serving().await(2, TimeUnit.MINUTES)).as("serving; output: %s", lines).isTrue();
+    }
   }
 
-  /** Main as an operator runs it, with its traces sent to {@code collector}, serving. */
+  /** Main as an operator runs it, with its traces sent to {@code collector}, starting. */
   private static Instance start(List<Process> servers, TestDatabase database, Path jwks, OtlpReceiver collector,
                                 String name) throws Exception {
     int port = TestService.freePort();
@@ -143,9 +148,7 @@ class TracingTest {
     Process process = JavaProcess.command(Main.class, env).start();
     servers.add(process);
     List<String> lines = new CopyOnWriteArrayList<>();
-    JavaProcess.Output output = JavaProcess.follow(process, lines);
-    assertThat(output.serving().await(2, TimeUnit.MINUTES)).as("serving; output: %s", lines).isTrue();
-    return new Instance(name, port, process, lines, output);
+    return new Instance(name, port, process, lines, JavaProcess.follow(process, lines));
   }
 
   private static Optional<ReceivedSpan> server(List<ReceivedSpan> spans) {
