@@ -9,13 +9,16 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +37,14 @@ final class RequestSchemas {
 
   /** Where vertx-openapi put the contract: the base of the references in its resolved schemas. */
   private static final String CONTRACT_URI = ContractLoader.CONTRACT_BASE_URI + "/";
+  private static final String COMPONENT_SCHEMAS = "#/components/schemas/";
 
-  private final Map<Operation, Schema> bodies = new IdentityHashMap<>();
+  /** Keywords that evaluate an object's properties beside {@code properties} and {@code allOf}. */
+  private static final Set<String> OTHER_EVALUATORS = Set.of("additionalProperties", "patternProperties",
+    "unevaluatedProperties", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
+    "$dynamicRef", "$ref");
+
+  private final Map<Operation, Body> bodies = new IdentityHashMap<>();
   private final Map<Parameter, Schema> parameters = new IdentityHashMap<>();
 
   RequestSchemas(OpenAPIContract contract) {
@@ -59,7 +68,13 @@ final class RequestSchemas {
     });
     for (Operation operation : contract.operations()) {
       if (operation.getRequestBody() != null) {
-        bodies.put(operation, compile.apply(bodySchema(contract, operation)));
+        JsonObject body = bodySchema(contract, operation);
+        JsonObject closed = resolve(components, body);
+        Set<String> declared = Boolean.FALSE.equals(closed.getValue("unevaluatedProperties"))
+          ? declaredProperties(components, closed, true) : null;
+        JsonObject open = closed.copy();
+        open.remove("unevaluatedProperties");
+        bodies.put(operation, new Body(compile.apply(body), declared == null ? null : compile.apply(open), declared));
       }
       for (Parameter parameter : operation.getParameters()) {
         parameters.put(parameter, compile.apply(parameter.getOpenAPIModel().getJsonObject("schema")));
@@ -88,6 +103,82 @@ final class RequestSchemas {
   Checked check(Operation operation, JsonNode tree) {
     List<Error> errors = tree == null ? List.of() : bodies.get(operation).validate(tree);
     return new Checked(tree != null && errors.isEmpty() ? tree : null, errors);
+  }
+
+  /** The names {@code operation}'s body may carry, when its schema closes it to them; else null. */
+  Set<String> declaredNames(Operation operation) {
+    return bodies.get(operation).declared();
+  }
+
+  /** {@code operation}'s body schema's own errors for {@code tree}, as networknt alone gives them. */
+  List<Error> checkClosed(Operation operation, JsonNode tree) {
+    return bodies.get(operation).closed().validate(tree);
+  }
+
+  /**
+   * A body's schema, and, when it closes an object with {@code unevaluatedProperties: false} over
+   * properties that {@code properties} and {@code allOf} alone declare, that schema without the
+   * keyword and the names it declares. A body whose every name is declared and that passes the open
+   * schema passes the closed one too, without networknt collecting the annotations that
+   * {@code unevaluatedProperties} needs (the dearest part of a create's check); any other body gets
+   * the closed schema's own verdict and errors.
+   */
+  private record Body(Schema closed, Schema open, Set<String> declared) {
+    List<Error> validate(JsonNode tree) {
+      if (open != null && tree.isObject() && declaresAll(tree) && open.validate(tree).isEmpty()) {
+        return List.of();
+      }
+      return closed.validate(tree);
+    }
+
+    private boolean declaresAll(JsonNode tree) {
+      for (Iterator<String> names = tree.fieldNames(); names.hasNext(); ) {
+        if (!declared.contains(names.next())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** The schema a {@code $ref} into the contract's components names, or {@code schema} itself. */
+  private static JsonObject resolve(JsonObject components, JsonObject schema) {
+    String ref = schema.getString("$ref");
+    int at = ref == null ? -1 : ref.indexOf(COMPONENT_SCHEMAS);
+    if (at < 0) {
+      return schema;
+    }
+    JsonObject named = components.getJsonObject("components").getJsonObject("schemas")
+      .getJsonObject(ref.substring(at + COMPONENT_SCHEMAS.length()));
+    return named == null ? schema : resolve(components, named);
+  }
+
+  /**
+   * The property names that {@code schema}'s {@code properties} and those of its {@code allOf}
+   * members declare; null when another keyword could evaluate a property too, as then no fixed set
+   * of names says what {@code unevaluatedProperties} lets through.
+   */
+  private static Set<String> declaredProperties(JsonObject components, JsonObject schema, boolean top) {
+    Set<String> names = new HashSet<>();
+    for (String keyword : schema.fieldNames()) {
+      boolean allowed = keyword.equals("allOf") || top && keyword.equals("unevaluatedProperties");
+      if (OTHER_EVALUATORS.contains(keyword) && !allowed) {
+        return null;
+      }
+    }
+    JsonObject properties = schema.getJsonObject("properties");
+    if (properties != null) {
+      names.addAll(properties.fieldNames());
+    }
+    JsonArray allOf = schema.getJsonArray("allOf");
+    for (int i = 0; allOf != null && i < allOf.size(); i++) {
+      Set<String> member = declaredProperties(components, resolve(components, allOf.getJsonObject(i)), false);
+      if (member == null) {
+        return null;
+      }
+      names.addAll(member);
+    }
+    return Set.copyOf(names);
   }
 
   /**

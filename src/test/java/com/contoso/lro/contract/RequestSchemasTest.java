@@ -1,5 +1,6 @@
 package com.contoso.lro.contract;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,6 +14,11 @@ import io.vertx.openapi.contract.Parameter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.Set;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +101,43 @@ class RequestSchemasTest {
 
     assertThat(checked.passed()).isNull();
     assertThat(checked.errors()).isNotEmpty();
+  }
+
+  @Test
+  void the_models_body_is_closed_to_the_names_it_declares_through_allof() {
+    Set<String> model = Set.of("id", "@odata.context", "@odata.type", "@odata.etag", "createdDateTime",
+      "lastActionDateTime", "status", "statusDetail", "resourceLocation");
+
+    assertThat(schemas.declaredNames(create)).isEqualTo(model);
+    assertThat(schemas.declaredNames(update)).isEqualTo(model);
+  }
+
+  /** The open schema decides only when a body passes it with declared names alone; the errors are the closed one's. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "{\"status\": \"running\"}",
+    "{\"id\": \"op-1\", \"@odata.type\": \"#microsoft.graph.longRunningOperation\", \"statusDetail\": null}",
+    "{}",
+    "{\"colour\": \"blue\"}",
+    "{\"status\": \"running\", \"colour\": \"blue\"}",
+    "{\"status\": \"bogus\", \"colour\": \"blue\"}",
+    "{\"status\": \"bogus\"}",
+    "{\"lastActionDateTime\": \"2026-11-28T10:15:30\"}",
+    "{\"id\": \"has a space\", \"status\": \"running\"}",
+    "{\"@odata.type\": \"#microsoft.graph.entity\"}",
+    "{\"status\": {\"colour\": \"blue\"}}",
+    "{\"resourceLocation\": \"ftp://example.com\"}",
+    "[]", "\"running\"", "1", "null", "true"})
+  void a_body_gets_the_verdict_and_the_errors_of_its_closed_schema(String body) {
+    for (Operation operation : List.of(create, update)) {
+      JsonNode tree = RequestJson.read(Buffer.buffer(body));
+
+      RequestSchemas.Checked checked = schemas.check(operation, tree);
+      List<String> closed = schemas.checkClosed(operation, tree).stream().map(Object::toString).toList();
+
+      assertThat(checked.errors().stream().map(Object::toString).toList()).as(body).isEqualTo(closed);
+      assertThat(checked.passed() != null).as(body).isEqualTo(closed.isEmpty());
+    }
   }
 
   private static RequestSchemas.Checked check(Operation operation, String body) {
