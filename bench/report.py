@@ -121,9 +121,10 @@ def wrk(args):
 
 def cpu(args):
     """Where one measured run's CPU went, from its two cpu_ticks snapshots (bench/run.sh): µs of CPU
-    per request of the server, of PostgreSQL and of the load generator, their total, and the
-    machine's idle share; null when the run was too short for a window. A process in the second
-    snapshot only counts from zero; one gone by then is not counted (its last ticks are unknown).
+    per request of the server, of PostgreSQL and of the load generator, their total, the machine's
+    idle share and the share the host stole; null when the run was too short for a window. A
+    process in the second snapshot only counts from zero; one gone by then is not counted (its last
+    ticks are unknown).
     Requests are the run's average rate times the window."""
     text = open(args.ticks).read()
     if "--" not in text or args.rate <= 0:
@@ -136,7 +137,8 @@ def cpu(args):
             if fields[0] == "time":
                 time = float(fields[1])
             elif fields[0] == "machine":
-                machine = (int(fields[1]), int(fields[2]))
+                # Steal, the third figure, is absent from snapshots taken before it was recorded.
+                machine = (int(fields[1]), int(fields[2]), int(fields[3]) if len(fields) > 3 else None)
             else:
                 ticks[(fields[0], fields[1])] = int(fields[2])
         return time, machine, ticks
@@ -155,6 +157,8 @@ def cpu(args):
         **parts,
         "total_us": sum(v for v in parts.values() if v is not None),
         "idle_percent": 100 * (m1[0] - m0[0]) / (m1[1] - m0[1]) if m1[1] > m0[1] else None,
+        "steal_percent": 100 * (m1[2] - m0[2]) / (m1[1] - m0[1])
+        if m1[1] > m0[1] and m0[2] is not None and m1[2] is not None else None,
     }))
 
 
@@ -443,7 +447,8 @@ def table(args):
         ]) + " |")
 
     # Where the CPU went: the medians of each phase's measured runs.
-    cpu_lines = ["| phase | server | PostgreSQL | load generator | total | machine idle |", "|---|---|---|---|---|---|"]
+    cpu_lines = ["| phase | server | PostgreSQL | load generator | total | machine idle | stolen by the host |",
+                 "|---|---|---|---|---|---|---|"]
     for phase in order:
         runs = [r["cpu"] for r in by_phase[phase] if r.get("cpu")]
         if not runs:
@@ -457,6 +462,7 @@ def table(args):
             phase,
             *("—" if v is None else f"{v:.1f} µs" for v in map(cpu_median, ("server_us", "postgres_us", "load_us", "total_us"))),
             "—" if cpu_median("idle_percent") is None else f"{cpu_median('idle_percent'):.0f} %",
+            "—" if cpu_median("steal_percent") is None else f"{cpu_median('steal_percent'):.1f} %",
         ]) + " |")
 
     process = [r for r in rows if r.get("kind") == "process"]
@@ -729,7 +735,10 @@ def table(args):
         "(from a second after it starts to a second before it ends), medians of the runs: the server "
         "under load (the service, or the floor), PostgreSQL's processes on this machine, the load "
         "generator (wrk or pgbench), and their total; and the share of the machine's CPU time left "
-        "idle. The cores are shared by all three, so with little idle a phase's requests/s is about "
+        "idle, and the share the host took from this machine's virtual cores (steal: on a machine "
+        "that has it, a core stops now and then for about 100 ms, which sets the p99 of short runs; "
+        "bench/README.md). The cores are shared by all three, so with little idle a phase's "
+        "requests/s is about "
         "the cores' busy time divided by its total: a ratio of 0.7 to a pgbench limit needs a total "
         "at most that limit's ÷ 0.7.",
         "",
