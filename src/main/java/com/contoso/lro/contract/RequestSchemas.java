@@ -44,6 +44,9 @@ final class RequestSchemas {
     "unevaluatedProperties", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
     "$dynamicRef", "$ref");
 
+  /** A schema that only names another: the reference, and vertx-openapi's note of where it is. */
+  private static final Set<String> REFERENCE_ONLY = Set.of("$ref", "__absolute_uri__");
+
   private final Map<Operation, Body> bodies = new IdentityHashMap<>();
   private final Map<Parameter, Schema> parameters = new IdentityHashMap<>();
 
@@ -70,7 +73,9 @@ final class RequestSchemas {
       if (operation.getRequestBody() != null) {
         JsonObject body = bodySchema(contract, operation);
         JsonObject closed = resolve(components, body);
-        Set<String> declared = Boolean.FALSE.equals(closed.getValue("unevaluatedProperties"))
+        // A reference with constraints of its own beside it would be lost in the open schema.
+        boolean referenceAlone = closed == body || REFERENCE_ONLY.containsAll(body.fieldNames());
+        Set<String> declared = referenceAlone && Boolean.FALSE.equals(closed.getValue("unevaluatedProperties"))
           ? declaredProperties(components, closed, true) : null;
         JsonObject open = closed.copy();
         open.remove("unevaluatedProperties");
