@@ -396,10 +396,11 @@ run_once() { # kind seconds args...
 }
 
 # One snapshot of CPU time so far, a line each: "time SECONDS"; "machine IDLE TOTAL STEAL" (clock
-# ticks, /proc/stat; steal is the time a virtual machine's cores waited for the host); and "GROUP /proc/PID/stat TICKS" (user + system) for the server under load
-# (SERVER_PID, when set), PostgreSQL's processes on this machine, and the load generator (wrk,
-# pgbench). Ticks are per process, so that one that starts or ends between two snapshots
-# (autovacuum, pgbench's sessions) does not count another's ticks as its own.
+# ticks, /proc/stat; steal is the time a virtual machine's cores waited for the host); and
+# "GROUP /proc/PID/stat TICKS" (user + system) for the server under load (SERVER_PID, when set),
+# PostgreSQL's processes on this machine, and the load generator (wrk, pgbench). Ticks are per
+# process, so that one that starts or ends between two snapshots (autovacuum, pgbench's sessions)
+# does not count another's ticks as its own.
 cpu_ticks() {
   echo "time $(date +%s.%N)"
   awk '/^cpu / {print "machine", $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat

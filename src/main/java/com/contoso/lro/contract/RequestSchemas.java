@@ -41,7 +41,7 @@ final class RequestSchemas {
 
   /** Keywords that evaluate an object's properties beside {@code properties} and {@code allOf}. */
   private static final Set<String> OTHER_EVALUATORS = Set.of("additionalProperties", "patternProperties",
-    "unevaluatedProperties", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
+    "unevaluatedProperties", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas",
     "$dynamicRef", "$ref");
 
   /** A schema that only names another: the reference, and vertx-openapi's note of where it is. */
@@ -77,9 +77,13 @@ final class RequestSchemas {
         boolean referenceAlone = closed == body || REFERENCE_ONLY.containsAll(body.fieldNames());
         Set<String> declared = referenceAlone && Boolean.FALSE.equals(closed.getValue("unevaluatedProperties"))
           ? declaredProperties(components, closed, true) : null;
-        JsonObject open = closed.copy();
-        open.remove("unevaluatedProperties");
-        bodies.put(operation, new Body(compile.apply(body), declared == null ? null : compile.apply(open), declared));
+        Schema open = null;
+        if (declared != null) {
+          JsonObject withoutIt = closed.copy();
+          withoutIt.remove("unevaluatedProperties");
+          open = compile.apply(withoutIt);
+        }
+        bodies.put(operation, new Body(compile.apply(body), open, declared));
       }
       for (Parameter parameter : operation.getParameters()) {
         parameters.put(parameter, compile.apply(parameter.getOpenAPIModel().getJsonObject("schema")));
@@ -166,8 +170,8 @@ final class RequestSchemas {
   private static Set<String> declaredProperties(JsonObject components, JsonObject schema, boolean top) {
     Set<String> names = new HashSet<>();
     for (String keyword : schema.fieldNames()) {
-      boolean allowed = keyword.equals("allOf") || top && keyword.equals("unevaluatedProperties");
-      if (OTHER_EVALUATORS.contains(keyword) && !allowed) {
+      // The closed schema's own unevaluatedProperties is the keyword this set stands in for.
+      if (OTHER_EVALUATORS.contains(keyword) && !(top && keyword.equals("unevaluatedProperties"))) {
         return null;
       }
     }

@@ -54,12 +54,8 @@ public final class SlicedBodies {
   /** Ends the response with {@code body}, slices of at most {@link #SLICE_BYTES} in order, one at a time. */
   void end(RoutingContext ctx, String caller, List<Buffer> body) {
     HttpServerResponse response = ctx.response();
-    if (body.size() == 1) {
-      bytes.charge(caller, body.get(0).length());
-      response.end(body.get(0));
-      return;
-    }
     long length = body.stream().mapToLong(Buffer::length).sum();
+    // One slice is at most SLICE_BYTES, never large.
     if (length > LARGE_BYTES) {
       PerCallerLimit.Held place = large.take(caller);
       if (place == null) {
@@ -72,6 +68,10 @@ public final class SlicedBodies {
       ctx.addEndHandler(ended -> place.release());
     }
     bytes.charge(caller, length);
+    if (body.size() == 1) {
+      response.end(body.get(0));
+      return;
+    }
     response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
     writeFrom(response, body, 0);
   }
