@@ -38,7 +38,11 @@ public final class ServerOptions {
       .setIdleTimeoutUnit(TimeUnit.SECONDS)
       // When traces are on (tracing/Tracing), every request is a span: it continues the caller's traceparent, or
       // starts a trace. Without a tracer, no policy costs anything.
-      .setTracingPolicy(TracingPolicy.ALWAYS);
+      .setTracingPolicy(TracingPolicy.ALWAYS)
+      // The service serves no WebSockets: without their compression, no extension handler sits in every
+      // HTTP/1.x connection's pipeline, read by each request and kept by each held long-poll.
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setPerMessageWebSocketCompressionSupported(false);
     options.getInitialSettings().setMaxHeaderListSize(HTTP2_MAX_HEADER_LIST_BYTES);
     options
       // No HTTP/2 in cleartext: to detect it, Vert.x hands a cleartext connection to its HTTP/1.x code only once
