@@ -58,7 +58,7 @@
 #   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
 #   CLUSTER_HEAP [384m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
-#                          128 MB holds about 10,000 waiters, not the 16,667 of 50,000 on 3
+#                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
 #   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
 #                          each client's connections being opened at a time
