@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -103,13 +102,7 @@ class SlowReadersTest extends ServiceTest {
 
   /** Asks for a page of 999 on a connection of its own, so on any event loop, and reads it to the end. */
   private static void readWhole(String token) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.setSoTimeout(30_000);
-      socket.connect(new InetSocketAddress("localhost", service.port));
-      socket.getOutputStream().write(("GET " + PAGE + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer "
-        + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      byte[] head = socket.getInputStream().readNBytes(12);
-      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    try (Socket socket = asked(new Socket(), token, "Connection: close\r\n")) {
       socket.getInputStream().transferTo(OutputStream.nullOutputStream());
     }
   }
@@ -118,19 +111,17 @@ class SlowReadersTest extends ServiceTest {
   private static Socket slowReader(String token) throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(4096);
+    return asked(socket, token, "");
+  }
+
+  /** {@code socket}, connected, having asked for a page of 999 and read the head of a 200 answer. */
+  private static Socket asked(Socket socket, String token, String headers) throws IOException {
     socket.setSoTimeout(30_000);
     socket.connect(new InetSocketAddress("localhost", service.port));
-    socket.getOutputStream().write(("GET " + PAGE + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
-      + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    InputStream in = socket.getInputStream();
-    byte[] head = new byte[12];
-    int read = 0;
-    while (read < head.length) {
-      int n = in.read(head, read, head.length - read);
-      assertThat(n).as("the answer's head").isPositive();
-      read += n;
-    }
-    assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+    socket.getOutputStream().write(("GET " + PAGE + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Authorization: Bearer "
+      + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    byte[] head = socket.getInputStream().readNBytes(12);
+    assertThat(new String(head, StandardCharsets.US_ASCII)).as("the answer's head").isEqualTo("HTTP/1.1 200");
     return socket;
   }
 
