@@ -3,10 +3,8 @@ package com.contoso.lro.auth;
 import com.contoso.lro.TestService;
 import com.contoso.lro.TestTokens;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -200,11 +198,7 @@ class JwksRefreshTest {
 
   /** A key the JWKS never publishes: its kind does not matter, only its id. */
   private static ECKey unknownKey() {
-    try {
-      return new ECKeyGenerator(Curve.P_256).keyID("unknown-" + UUID.randomUUID()).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestTokens.ecKey("unknown-" + UUID.randomUUID());
   }
 
   private static HttpResponse<Buffer> post(String token) {

@@ -11,9 +11,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +74,7 @@ class TokenAttacksTest extends ServiceTest {
       attack("unknown kid on a trusted key's valid signature", tokens -> Attack.of(tokens.user(),
         token -> token.sign(header(JWSAlgorithm.RS256, "unknown-" + UUID.randomUUID()), trustedSigner(tokens)))),
       attack("unknown kid of a key the service never saw", tokens -> {
-        ECKey unseen = ecKey("unknown-" + UUID.randomUUID());
+        ECKey unseen = TestTokens.ecKey("unknown-" + UUID.randomUUID());
         return Attack.of(tokens.user(), token -> token.signedWith(unseen).sign());
       }),
       attack("no oid", tokens -> Attack.of(tokens.user().without("oid"), Token::sign)),
@@ -98,17 +96,17 @@ class TokenAttacksTest extends ServiceTest {
           .criticalParams(Set.of("urn:contoso:must-understand")).customParam("urn:contoso:must-understand", true)
           .build(), trustedSigner(tokens)))),
       attack("jwk: the forger's own key embedded", tokens -> {
-        ECKey forger = ecKey("forger");
+        ECKey forger = TestTokens.ecKey("forger");
         return Attack.of(tokens.user(), token -> token.sign(headerBuilder(JWSAlgorithm.ES256, null)
           .jwk(forger.toPublicJWK()).build(), ecdsa(forger)));
       }),
       attack("jku: the forger's JWKS URL", tokens -> {
-        ECKey forger = ecKey("forger");
+        ECKey forger = TestTokens.ecKey("forger");
         return Attack.of(tokens.user(), token -> token.sign(headerBuilder(JWSAlgorithm.ES256, "forger")
           .jwkURL(URI.create("http://127.0.0.1:9/keys")).build(), ecdsa(forger)));
       }),
       attack("x5u: the forger's certificate URL", tokens -> {
-        ECKey forger = ecKey("forger");
+        ECKey forger = TestTokens.ecKey("forger");
         return Attack.of(tokens.user(), token -> token.sign(headerBuilder(JWSAlgorithm.ES256, "forger")
           .x509CertURL(URI.create("http://127.0.0.1:9/cert.pem")).build(), ecdsa(forger)));
       }),
@@ -190,14 +188,6 @@ class TokenAttacksTest extends ServiceTest {
   private static JWSSigner hmac(byte[] secret) {
     try {
       return new MACSigner(secret);
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static ECKey ecKey(String keyId) {
-    try {
-      return new ECKeyGenerator(Curve.P_256).keyID(keyId).generate();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
     }
