@@ -57,8 +57,10 @@
 #                          LONG_POLLS_PER_CALLER, 500, per instance: the instances run every limit at its default)
 #   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
-#   CLUSTER_HEAP [384m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
-#                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3
+#   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
+#                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3 (about 154 MiB live)
+#   CLUSTER_INSTANCE_WARMUP [20]  seconds of reads (wrk, bench/lua/warm-owners.lua) on every instance
+#                          before the waiters are sent; 0 sends them to cold instances
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
 #   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
 #                          each client's connections being opened at a time
@@ -121,7 +123,8 @@ CLUSTER_WARMUP_SECONDS=${CLUSTER_WARMUP_SECONDS:-20}
 CLUSTER_ROUNDS=${CLUSTER_ROUNDS:-3}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-$T}
 CLUSTER_CLIENT_HEAP=${CLUSTER_CLIENT_HEAP:-384m}
-CLUSTER_HEAP=${CLUSTER_HEAP:-384m}
+CLUSTER_HEAP=${CLUSTER_HEAP:-256m}
+CLUSTER_INSTANCE_WARMUP=${CLUSTER_INSTANCE_WARMUP:-20}
 CLUSTER_ARM_SECONDS=${CLUSTER_ARM_SECONDS:-600}
 CLUSTER_CONNECTING=${CLUSTER_CONNECTING:-100}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -172,7 +175,7 @@ for n in C T REPEAT LIST_REPEAT LONGPOLL_ROUNDS STARTS WAITERS PATCH_RATE LIST_S
          HOSTILE_ROWS HOSTILE_DETAIL HOSTILE_FILTERS HOSTILE_WAITERS HOSTILE_C HOSTILE_DELAY_MS HOSTILE_VICTIM_ROWS HOSTILE_RAMP_SECONDS \
          PROFILE SEED_DEADLINE LONGPOLL_DEADLINE RUN_SLACK BUILD_DEADLINE \
          CLUSTER_WAITERS CLUSTER_INSTANCES CLUSTER_CALLERS CLUSTER_PATCH_RATE CLUSTER_WARMUP_SECONDS CLUSTER_ROUNDS CLUSTER_SECONDS \
-         CLUSTER_ARM_SECONDS CLUSTER_CONNECTING; do
+         CLUSTER_ARM_SECONDS CLUSTER_CONNECTING CLUSTER_INSTANCE_WARMUP; do
   [[ ${!n} =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [[ $WARMUP_SECONDS == auto || $WARMUP_SECONDS =~ ^[0-9]+$ ]] || die "WARMUP_SECONDS must be auto or a number"
@@ -840,6 +843,23 @@ cluster_waiters() {
     log "   instance $k: port $PORT, pid $SERVICE_PID, ready in ${READY_MS} ms; max open files $(awk '/Max open files/ {print $4}' /proc/$SERVICE_PID/limits)"
   done
   SERVICE_PID=""
+  # Each instance warmed up first, as every other phase is: cold, still compiling, with all its waiters
+  # arriving at once, an instance answered hundreds of their first reads 503 (bench/README.md, the
+  # cluster's waiters). Reads by id as their owners, on all the instances at once; memory is measured after.
+  if ((CLUSTER_INSTANCE_WARMUP > 0)); then
+    phase "cluster-waiters: warming the instances for $CLUSTER_INSTANCE_WARMUP s"
+    local -a warming=()
+    for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
+      BENCH_TOKENS="$WORK/cluster-tokens" BENCH_IDS="$WORK/cluster-ids" bounded $((CLUSTER_INSTANCE_WARMUP + RUN_SLACK)) \
+        "wrk warming instance $k" wrk -t 1 -c 4 -d "${CLUSTER_INSTANCE_WARMUP}s" -s bench/lua/warm-owners.lua \
+        "http://${targets[k]}/" >"$WORK/cluster-warm-$k.out" 2>&1 &
+      warming+=($!)
+    done
+    for k in "${!warming[@]}"; do
+      wait "${warming[k]}" || die "warming instance $k failed; see $WORK/cluster-warm-$k.out"
+      log "   instance $k warmed: $(awk '/Requests\/sec/ {print $2 " reads/s"} /Non-2xx/ {print "; " $NF " not 2xx"}' "$WORK/cluster-warm-$k.out" | tr -d '\n')"
+    done
+  fi
   sleep 2
   for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
     before_rss+=("$(pid_kb "${CLUSTER_PIDS[k]}" VmRSS)")
