@@ -364,6 +364,7 @@ def cluster(args):
         errors["clientWithoutResults"] = clients - len(summaries)
     timeouts = sum(s.get("timeouts", 0) for s in summaries)
     ran_out_patched = sum(s.get("ranOutBeforeTheirPatch", 0) for s in summaries)
+    patched_before_read = sum(s.get("patchedBeforeTheirRead", 0) for s in summaries)
     arm = max((s["armSeconds"] for s in summaries), default=None)
     first = True
     for index in range(1, args.rounds + 1):
@@ -379,7 +380,8 @@ def cluster(args):
                "p50_ms": percentile(wakes, 50), "p99_ms": percentile(wakes, 99),
                "max_ms": wakes[-1] if wakes else None, "woken": len(wakes), "rate_asked": args.rate,
                "errors": failed + (sum(errors.values()) if first else 0) + (0 if w else 1),
-               "detail": {"errors": errors, "timeouts": timeouts, "ranOutBeforeTheirPatch": ran_out_patched, "armSeconds": arm, "clients": clients}}
+               "detail": {"errors": errors, "timeouts": timeouts, "ranOutBeforeTheirPatch": ran_out_patched,
+                          "patchedBeforeTheirRead": patched_before_read, "armSeconds": arm, "clients": clients}}
         first = False
         print(json.dumps(row))
 
@@ -608,7 +610,9 @@ def table(args):
             cluster_lines.append(f"Waiters sent in {detail.get('armSeconds') or 0:,.1f} s by {detail.get('clients')} client processes; "
                                  f"{detail.get('timeouts', 0):,} waits ran out unchanged (304 after 60 s) and were asked again; "
                                  f"{detail.get('ranOutBeforeTheirPatch', 0):,} of them had been PATCHed, the change not yet "
-                                 "committed, and the next wait answered it (timed from the PATCH).")
+                                 "committed, and the next wait answered it (timed from the PATCH); "
+                                 f"{detail.get('patchedBeforeTheirRead', 0):,} PATCHed waiters had just asked again, and the "
+                                 "service read their GET after the change committed and answered it at once.")
             cluster_lines.append("")
         for r in rows:
             if r.get("kind") == "cluster-heap":
