@@ -611,8 +611,8 @@ def table(args):
                                  f"{detail.get('timeouts', 0):,} waits ran out unchanged (304 after 60 s) and were asked again; "
                                  f"{detail.get('ranOutBeforeTheirPatch', 0):,} of them had been PATCHed, the change not yet "
                                  "committed, and the next wait answered it (timed from the PATCH); "
-                                 f"{detail.get('patchedBeforeTheirRead', 0):,} PATCHed waiters had just asked again, and the "
-                                 "service read their GET after the change committed and answered it at once.")
+                                 f"{detail.get('patchedBeforeTheirRead', 0):,} PATCHed waiters' GETs were read by the service "
+                                 "only after the change committed, and answered at once.")
             cluster_lines.append("")
         for r in rows:
             if r.get("kind") == "cluster-heap":
