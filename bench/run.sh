@@ -57,8 +57,8 @@
 #                          LONG_POLLS_PER_CALLER, 500, per instance: the instances run every limit at its default)
 #   CLUSTER_PATCH_RATE [PATCH_RATE]  CLUSTER_WARMUP_SECONDS [20]  CLUSTER_ROUNDS [3]  CLUSTER_SECONDS [T]
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
-#   CLUSTER_HEAP [256m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
-#                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3 (about 154 MiB live)
+#   CLUSTER_HEAP [232m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
+#                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3 (about 140 MiB live)
 #   CLUSTER_INSTANCE_WARMUP [20]  seconds of reads (wrk, bench/lua/warm-owners.lua) on every instance
 #                          before the waiters are sent; 0 sends them to cold instances
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
@@ -123,7 +123,7 @@ CLUSTER_WARMUP_SECONDS=${CLUSTER_WARMUP_SECONDS:-20}
 CLUSTER_ROUNDS=${CLUSTER_ROUNDS:-3}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-$T}
 CLUSTER_CLIENT_HEAP=${CLUSTER_CLIENT_HEAP:-384m}
-CLUSTER_HEAP=${CLUSTER_HEAP:-256m}
+CLUSTER_HEAP=${CLUSTER_HEAP:-232m}
 CLUSTER_INSTANCE_WARMUP=${CLUSTER_INSTANCE_WARMUP:-20}
 CLUSTER_ARM_SECONDS=${CLUSTER_ARM_SECONDS:-600}
 CLUSTER_CONNECTING=${CLUSTER_CONNECTING:-100}
