@@ -844,7 +844,7 @@ cluster_waiters() {
   done
   SERVICE_PID=""
   # Each instance warmed up first, as every other phase is: cold, still compiling, with all its waiters
-  # arriving at once, an instance answered hundreds of their first reads 503 (bench/README.md, the
+  # arriving at once, an instance answered thousands of their first reads 503 (bench/README.md, the
   # cluster's waiters). Reads by id as their owners, on all the instances at once; memory is measured after.
   if ((CLUSTER_INSTANCE_WARMUP > 0)); then
     phase "cluster-waiters: warming the instances for $CLUSTER_INSTANCE_WARMUP s"

@@ -14,7 +14,7 @@ choice=$(scripts/service-java.sh)
 release=${choice%% *} java=${choice#* }
 options=(@jvm.options)
 # SERVICE_HEAP (e.g. 256m) in place of jvm.options' 128 MB heap, for an instance that holds many
-# long-polls: about 9 KB of heap each (bench/README.md, the cluster's waiters). The last -Xmx wins.
+# long-polls: about 8 KB of heap each (bench/README.md, the cluster's waiters). The last -Xmx wins.
 if [[ -n ${SERVICE_HEAP:-} ]]; then
   [[ $SERVICE_HEAP =~ ^[0-9]+[mMgG]$ ]] || { echo "run-service: SERVICE_HEAP must be a size such as 256m, not '$SERVICE_HEAP'" >&2; exit 2; }
   options+=("-Xms$SERVICE_HEAP" "-Xmx$SERVICE_HEAP")

@@ -62,9 +62,9 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     }
   }
 
-  /** The capacity of Netty's scratch buffer now, or -1 where it cannot be read. */
-  int scratchCapacity() {
-    return SCRATCH == null ? -1 : ((ByteBuf) SCRATCH.get(this)).capacity();
+  /** The capacity of a Netty decoder's scratch buffer now, or -1 where it cannot be read. */
+  static int scratchCapacity(HttpObjectDecoder decoder) {
+    return SCRATCH == null ? -1 : ((ByteBuf) SCRATCH.get(decoder)).capacity();
   }
 
   /** Netty calls this once a head is whole, before it chooses how the body is framed: the one place to refuse it. */
@@ -87,8 +87,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     if (headers.getAll(HttpHeaderNames.HOST).size() > 1) {
       throw refuse(message, "A request carries one Host header at most.");
     }
-    String prefer = headers.get("Prefer");
-    mayBeHeld = prefer != null && prefer.toLowerCase(Locale.ROOT).contains("wait");
+    mayBeHeld = headers.contains("Prefer")
+      && headers.getAll("Prefer").stream().anyMatch(prefer -> prefer.toLowerCase(Locale.ROOT).contains("wait"));
     return super.isContentAlwaysEmpty(message);
   }
 
