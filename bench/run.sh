@@ -59,8 +59,9 @@
 #                          PATCHes per second, in all; an unmeasured window, then measured windows of CLUSTER_SECONDS
 #   CLUSTER_HEAP [232m]    each instance's heap (SERVICE_HEAP of scripts/run-service.sh): jvm.options'
 #                          128 MB holds about 12,000 waiters, not the 16,667 of 50,000 on 3 (about 140 MiB live)
-#   CLUSTER_INSTANCE_WARMUP [20]  seconds of reads (wrk, bench/lua/warm-owners.lua) on every instance
-#                          before the waiters are sent; 0 sends them to cold instances
+#   CLUSTER_INSTANCE_WARMUP [20]  seconds of reads (wrk, bench/lua/warm-owners.lua), and of waits woken
+#                          by PATCHes (bench/lua/warm-waiters.lua), on every instance before the
+#                          waiters are sent; 0 sends them to cold instances
 #   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
 #   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
 #                          each client's connections being opened at a time
@@ -828,6 +829,13 @@ cluster_waiters() {
   psql_db -c "VACUUM ANALYZE operations"
   psql_db -At -F ' ' -c "SELECT right(owner_id, 11)::int, id FROM operations
     WHERE owner_id LIKE '0b7c3a52-1b8e-4f5e-9d56-c%' ORDER BY id LIMIT $CLUSTER_WAITERS" >"$WORK/cluster-ids"
+  # Operations of their own for the instances' warm-up to wait on and PATCH, one a caller.
+  psql_db -At -F ' ' -c "INSERT INTO operations (owner_id, id, created_date_time, last_action_date_time, status, status_detail, version)
+    SELECT '0b7c3a52-1b8e-4f5e-9d56-c' || lpad(k::text, 11, '0'), gen_random_uuid()::text, t, t, 'running',
+           'warming the cluster-waiters phase', 2
+    FROM generate_series(0, $CLUSTER_CALLERS - 1) AS k,
+         (SELECT date_trunc('milliseconds', now()) AS t) AS now
+    RETURNING right(owner_id, 11)::int, id" | grep -v '^INSERT' >"$WORK/cluster-warm-ids"
 
   phase "cluster-waiters: starting $CLUSTER_INSTANCES instances"
   # Every limit at its default (production): the waiters belong to CLUSTER_CALLERS users.
@@ -844,20 +852,30 @@ cluster_waiters() {
   done
   SERVICE_PID=""
   # Each instance warmed up first, as every other phase is: cold, still compiling, with all its waiters
-  # arriving at once, an instance answered thousands of their first reads 503 (bench/README.md, the
-  # cluster's waiters). Reads by id as their owners, on all the instances at once; memory is measured after.
+  # arriving at once, an instance answered thousands of their first reads 503, and the first wakes took
+  # hundreds of milliseconds (bench/README.md, the cluster's waiters). On every instance at once: reads by
+  # id as their owners, GETs held by Prefer: wait=1 and the PATCHes that wake them, on operations of their
+  # own. Memory is measured after.
   if ((CLUSTER_INSTANCE_WARMUP > 0)); then
     phase "cluster-waiters: warming the instances for $CLUSTER_INSTANCE_WARMUP s"
-    local -a warming=()
+    local -a warming=() warmed=()
+    local mode
     for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
       BENCH_TOKENS="$WORK/cluster-tokens" BENCH_IDS="$WORK/cluster-ids" bounded $((CLUSTER_INSTANCE_WARMUP + RUN_SLACK)) \
         "wrk warming instance $k" wrk -t 1 -c 4 -d "${CLUSTER_INSTANCE_WARMUP}s" -s bench/lua/warm-owners.lua \
-        "http://${targets[k]}/" >"$WORK/cluster-warm-$k.out" 2>&1 &
-      warming+=($!)
+        "http://${targets[k]}/" >"$WORK/cluster-warm-$k-read.out" 2>&1 &
+      warming+=($!) warmed+=("$WORK/cluster-warm-$k-read.out")
+      for mode in wait patch; do
+        BENCH_MODE=$mode BENCH_TOKENS="$WORK/cluster-tokens" BENCH_IDS="$WORK/cluster-warm-ids" \
+          bounded $((CLUSTER_INSTANCE_WARMUP + RUN_SLACK)) "wrk warming instance $k ($mode)" \
+          wrk -t 1 -c "$([[ $mode == wait ]] && echo 16 || echo 2)" -d "${CLUSTER_INSTANCE_WARMUP}s" -s bench/lua/warm-waiters.lua \
+          "http://${targets[k]}/" >"$WORK/cluster-warm-$k-$mode.out" 2>&1 &
+        warming+=($!) warmed+=("$WORK/cluster-warm-$k-$mode.out")
+      done
     done
     for k in "${!warming[@]}"; do
-      wait "${warming[k]}" || die "warming instance $k failed; see $WORK/cluster-warm-$k.out"
-      log "   instance $k warmed: $(awk '/Requests\/sec/ {print $2 " reads/s"} /Non-2xx/ {print "; " $NF " not 2xx"}' "$WORK/cluster-warm-$k.out" | tr -d '\n')"
+      wait "${warming[k]}" || die "warming the instances failed; see ${warmed[k]}"
+      log "   $(basename "${warmed[k]}" .out): $(awk '/Requests\/sec/ {print $2 " requests/s"} /Non-2xx/ {print "; " $NF " not 2xx"}' "${warmed[k]}" | tr -d '\n')"
     done
   fi
   sleep 2
