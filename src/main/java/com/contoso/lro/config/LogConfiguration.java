@@ -1,6 +1,5 @@
 package com.contoso.lro.config;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,6 +10,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
 
 /**
@@ -24,6 +24,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
   /** Lines that may wait for the writer; about 8 MB at most of JSON lines. */
   static final int QUEUE_SIZE = 8_192;
+  /** How long the writer sleeps when no line waits: at most this late, a line is written. */
+  static final long WRITER_SLEEP_NANOS = 10_000_000;
 
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
 
@@ -42,16 +44,22 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     console.setContext(context);
     console.setName("console");
     console.setEncoder("text".equalsIgnoreCase(System.getenv("LOG_FORMAT")) ? text(context) : json(context));
+    // Written in batches, each flushed when the writer has taken every line that waits (below).
+    console.setImmediateFlush(false);
     console.start();
-    // Lines are encoded and written by logback's own thread, never an event loop's: a write to a
+    // Lines are encoded and written by a thread of their own, never an event loop's: a write to a
     // slow standard output would block the loop, and encoding each line there cost every request
-    // (bench/README.md#the-hostile-phase). When QUEUE_SIZE lines wait, new ones are dropped rather
-    // than waited for; INFO lines already once four in five places are taken.
-    AsyncAppender async = new AsyncAppender();
+    // (bench/README.md#the-hostile-phase). The event loops hand them over through a ring that wakes
+    // no one: the writer looks for lines every WRITER_SLEEP_NANOS, where logback's AsyncAppender had
+    // each line wake it (bench/README.md, performance log). When QUEUE_SIZE lines wait, new ones are
+    // dropped rather than waited for.
+    LoggingEventAsyncDisruptorAppender async = new LoggingEventAsyncDisruptorAppender();
     async.setContext(context);
     async.setName("async");
-    async.setQueueSize(QUEUE_SIZE);
-    async.setNeverBlock(true);
+    async.setRingBufferSize(QUEUE_SIZE);
+    async.setWaitStrategyType("sleeping{0," + WRITER_SLEEP_NANOS + "}");
+    // Standard output carries the service's lines alone, never logback's own status messages.
+    async.setAddDefaultStatusListener(false);
     async.addAppender(console);
     async.start();
     // On exit (System.exit included) the queue is written out before the JVM ends.

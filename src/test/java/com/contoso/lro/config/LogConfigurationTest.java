@@ -1,14 +1,15 @@
 package com.contoso.lro.config;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
+import net.logstash.logback.encoder.com.lmax.disruptor.SleepingWaitStrategy;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where the service's log lines go: through logback's own thread, never waited for by the caller. */
+/** Where the service's log lines go: through a writer thread of their own, never waited for by the caller. */
 class LogConfigurationTest {
 
   @Test
@@ -19,12 +20,16 @@ class LogConfigurationTest {
 
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getAppender("console")).as("nothing writes to standard output on the caller's thread").isNull();
-    AsyncAppender async = (AsyncAppender) root.getAppender("async");
+    LoggingEventAsyncDisruptorAppender async = (LoggingEventAsyncDisruptorAppender) root.getAppender("async");
     assertThat(async.isStarted()).isTrue();
-    assertThat(async.isNeverBlock()).as("a full queue drops a line rather than block an event loop").isTrue();
-    assertThat(async.getQueueSize()).isEqualTo(LogConfiguration.QUEUE_SIZE);
+    assertThat(async.getAppendTimeout().getMilliseconds()).as("a full ring drops a line rather than block an event loop")
+      .isZero();
+    assertThat(async.getRingBufferSize()).isEqualTo(LogConfiguration.QUEUE_SIZE);
     assertThat(async.isIncludeCallerData()).isFalse();
-    assertThat(async.getAppender("console")).isInstanceOf(ConsoleAppender.class);
+    assertThat(async.getWaitStrategy()).as("a line handed over wakes no thread").isInstanceOf(SleepingWaitStrategy.class);
+    assertThat(async.isAddDefaultStatusListener()).as("logback's status messages stay off standard output").isFalse();
+    ConsoleAppender<?> console = (ConsoleAppender<?>) async.getAppender("console");
+    assertThat(console.isImmediateFlush()).as("written in batches, flushed at the end of each").isFalse();
     context.stop();
   }
 }
