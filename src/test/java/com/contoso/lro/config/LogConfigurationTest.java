@@ -2,10 +2,18 @@ package com.contoso.lro.config;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.com.lmax.disruptor.SleepingWaitStrategy;
 import org.junit.jupiter.api.Test;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +39,31 @@ class LogConfigurationTest {
     ConsoleAppender<?> console = (ConsoleAppender<?>) async.getAppender("console");
     assertThat(console.isImmediateFlush()).as("written in batches, flushed at the end of each").isFalse();
     context.stop();
+  }
+
+  @Test
+  void a_line_reaches_standard_output_without_waiting_for_the_next_one() throws InterruptedException {
+    PrintStream original = System.out;
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    // Buffered and never flushed by itself: only the appender's flush at the end of a batch shows the line.
+    System.setOut(new PrintStream(new BufferedOutputStream(written, 1 << 16), false, StandardCharsets.UTF_8));
+    LoggerContext context = new LoggerContext();
+    // As SLF4J's provider sets up the service's context.
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    try {
+      LogConfiguration.install(context);
+      String line = "flushed " + UUID.randomUUID();
+
+      context.getLogger("test").info(line);
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (!written.toString(StandardCharsets.UTF_8).contains(line) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(written.toString(StandardCharsets.UTF_8)).contains(line);
+    } finally {
+      context.stop();
+      System.setOut(original);
+    }
   }
 }
