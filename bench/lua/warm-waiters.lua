@@ -1,28 +1,18 @@
 -- make bench, cluster-waiters: warms the paths a wake takes before the phase's waiters arrive: GETs
 -- held by Prefer: wait (BENCH_MODE=wait) and the PATCHes that wake them (BENCH_MODE=patch, one every
--- BENCH_DELAY_MS [4] per connection). BENCH_IDS holds "callerIndex id" lines of operations of their
--- own (a PATCH of a phase waiter's operation would answer its first wait at once), shared by every
--- instance so that a PATCH through one wakes waiters on the others; BENCH_TOKENS holds the callers'
--- tokens, caller k's on line k mod their count, so that each request is its operation's owner's.
+-- BENCH_DELAY_MS [4] per connection). BENCH_IDS names operations of their own (a PATCH of a phase
+-- waiter's operation would answer its first wait at once), shared by every instance so that a PATCH
+-- through one wakes waiters on the others; each request is its operation's owner's
+-- (bench/lua/owned-operations.lua).
+dofile("bench/lua/owned-operations.lua")
+
 local mode = os.getenv("BENCH_MODE") or "wait"
 local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "4")
-local operations = {}
+local operations
 local sent = 0
 
 function init(args)
-  local tokens = {}
-  for line in io.lines(os.getenv("BENCH_TOKENS")) do
-    if line:match("%S") then
-      tokens[#tokens + 1] = line:match("^%s*(.-)%s*$")
-    end
-  end
-  for line in io.lines(os.getenv("BENCH_IDS")) do
-    local caller, id = line:match("^%s*(%d+)%s+(%S+)")
-    if caller then
-      operations[#operations + 1] = { "/beta/me/authentication/operations/" .. id, "Bearer " .. tokens[tonumber(caller) % #tokens + 1] }
-    end
-  end
-  assert(#operations > 0 and #tokens > 0, "no ids or no tokens")
+  operations = owned_operations()
   assert(mode == "wait" or mode == "patch", "BENCH_MODE is wait or patch")
   math.randomseed(os.time() + os.clock() * 1e6)
 end
