@@ -835,7 +835,7 @@ cluster_waiters() {
            'warming the cluster-waiters phase', 2
     FROM generate_series(0, $CLUSTER_CALLERS - 1) AS k,
          (SELECT date_trunc('milliseconds', now()) AS t) AS now
-    RETURNING right(owner_id, 11)::int, id" | grep -v '^INSERT' >"$WORK/cluster-warm-ids"
+    RETURNING right(owner_id, 11)::int, id" >"$WORK/cluster-warm-ids"
 
   phase "cluster-waiters: starting $CLUSTER_INSTANCES instances"
   # Every limit at its default (production): the waiters belong to CLUSTER_CALLERS users.
@@ -859,6 +859,8 @@ cluster_waiters() {
   if ((CLUSTER_INSTANCE_WARMUP > 0)); then
     phase "cluster-waiters: warming the instances for $CLUSTER_INSTANCE_WARMUP s"
     local -a warming=() warmed=()
+    # Connections of each kind of the wake's warm-up, per instance: waits held, and PATCHes waking them.
+    local -A warm_connections=([wait]=16 [patch]=2)
     local mode
     for ((k = 0; k < CLUSTER_INSTANCES; k++)); do
       BENCH_TOKENS="$WORK/cluster-tokens" BENCH_IDS="$WORK/cluster-ids" bounded $((CLUSTER_INSTANCE_WARMUP + RUN_SLACK)) \
@@ -868,7 +870,7 @@ cluster_waiters() {
       for mode in wait patch; do
         BENCH_MODE=$mode BENCH_TOKENS="$WORK/cluster-tokens" BENCH_IDS="$WORK/cluster-warm-ids" \
           bounded $((CLUSTER_INSTANCE_WARMUP + RUN_SLACK)) "wrk warming instance $k ($mode)" \
-          wrk -t 1 -c "$([[ $mode == wait ]] && echo 16 || echo 2)" -d "${CLUSTER_INSTANCE_WARMUP}s" -s bench/lua/warm-waiters.lua \
+          wrk -t 1 -c "${warm_connections[$mode]}" -d "${CLUSTER_INSTANCE_WARMUP}s" -s bench/lua/warm-waiters.lua \
           "http://${targets[k]}/" >"$WORK/cluster-warm-$k-$mode.out" 2>&1 &
         warming+=($!) warmed+=("$WORK/cluster-warm-$k-$mode.out")
       done
