@@ -97,7 +97,9 @@ public final class ApiVerticle extends VerticleBase {
       config.retryAfterMaxSeconds(), idempotentCreates, operationMetrics, new DatabaseTimeout(config.database().timeout()));
     JsonBatches batches = new JsonBatches(loopbackClient(), ContractOperations.basePath(contract),
       () -> server.actualPort(), TimeUnit.SECONDS.toMillis(config.connections().idleTimeoutSeconds()));
-    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata(), batches);
+    // Asked only of a request the gate has let through, as the page-token key is.
+    OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata(), batches,
+      () -> readiness.started().orElseThrow().listening().getAsBoolean());
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,

@@ -3,6 +3,7 @@ package com.contoso.lro.db;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,25 @@ public final class ChangeListener {
   public static final String LISTENING = "operation-changes-listening";
   private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
-  private ChangeListener() {
+  private final PgSubscriber subscriber;
+  /** The connection whose LISTEN last completed: every change since is heard while it is still the subscriber's. */
+  private volatile PgConnection listeningOn;
+
+  private ChangeListener(PgSubscriber subscriber) {
+    this.subscriber = subscriber;
+  }
+
+  /**
+   * Whether every change is heard now: false from a lost connection until its replacement has
+   * completed its LISTEN (and {@link #LISTENING} has been announced).
+   */
+  public boolean isListening() {
+    PgConnection now = subscriber.actualConnection();
+    return now != null && now == listeningOn;
+  }
+
+  public Future<Void> close() {
+    return subscriber.close();
   }
 
   /**
@@ -40,13 +59,15 @@ public final class ChangeListener {
    * every second, and each time announces {@link #LISTENING}. Fails, holding no connection, when the
    * first connection cannot be made.
    */
-  public static Future<PgSubscriber> start(Vertx vertx, PgConnectOptions database) {
+  public static Future<ChangeListener> start(Vertx vertx, PgConnectOptions database) {
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx,
         new PgConnectOptions(database).addProperty("application_name", APPLICATION_NAME))
       .reconnectPolicy(retries -> 1000L);
+    ChangeListener listener = new ChangeListener(subscriber);
     AtomicBoolean connectedBefore = new AtomicBoolean();
     subscriber.channel(CHANNEL)
       .subscribeHandler(listening -> {
+        listener.listeningOn = subscriber.actualConnection();
         if (connectedBefore.getAndSet(true)) {
           LOG.info("The change listener is listening again; held requests read their operation again");
         }
@@ -54,7 +75,7 @@ public final class ChangeListener {
       })
       .handler(change -> vertx.eventBus().publish(CHANGED, change));
     // A subscriber whose first connection failed would never try again, nor ever complete a second connect().
-    return subscriber.connect().map(subscriber)
+    return subscriber.connect().map(listener)
       .recover(failure -> subscriber.close().transform(closed -> Future.failedFuture(failure)));
   }
 }

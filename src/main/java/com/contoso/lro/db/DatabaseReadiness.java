@@ -1,6 +1,7 @@
 package com.contoso.lro.db;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whether the part of start-up that needs the database (schema, change listener, shared secrets)
@@ -10,8 +11,12 @@ import java.util.Optional;
  */
 public final class DatabaseReadiness {
 
-  /** What the API needs from start-up: the schema version it migrated to, and the page-token key. */
-  public record Started(String schemaVersion, byte[] pageTokenKey) {
+  /**
+   * What the API needs from start-up: the schema version it migrated to, the page-token key, and
+   * whether the change listener is connected now (while it is, every change of an operation is
+   * announced; between a lost connection and its reconnect, none is).
+   */
+  public record Started(String schemaVersion, byte[] pageTokenKey, BooleanSupplier listening) {
   }
 
   private volatile Started started;

@@ -4,7 +4,6 @@ import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class DatabaseStartup {
   private final DatabaseConfig database;
   private final DatabaseReadiness readiness;
   private final Promise<DatabaseReadiness.Started> ready = Promise.promise();
-  private PgSubscriber changes;
+  private ChangeListener changes;
   private long retryTimer = -1;
   private int attempts;
   private long beganNanos;
@@ -73,7 +72,7 @@ public final class DatabaseStartup {
           .onFailure(failure -> listener.close())
           .map(key -> {
             changes = listener;
-            return new DatabaseReadiness.Started(schemaVersion, key);
+            return new DatabaseReadiness.Started(schemaVersion, key, listener::isListening);
           })))
       .onSuccess(this::completed)
       .onFailure(failure -> {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Requests that wait for an operation to change, each woken by the change the event bus announces
@@ -19,18 +20,21 @@ import java.util.Map;
 final class ChangeWaiters {
 
   private final Vertx vertx;
+  private final BooleanSupplier listening;
   /**
    * This verticle's waiters by operation id, each the head of those waiting on that id (ids are
    * unique per owner only, and a client may wait twice); only its event loop touches them.
    */
   private final Map<String, Waiter> byId = new HashMap<>();
 
-  ChangeWaiters(Vertx vertx) {
+  /** @param listening whether every change is announced now: the change listener is connected and listening */
+  ChangeWaiters(Vertx vertx, BooleanSupplier listening) {
     this.vertx = vertx;
+    this.listening = listening;
     vertx.eventBus().<String>localConsumer(ChangeListener.CHANGED, change -> changed(change.body()));
     // The change listener has reconnected: a change made while it was away was never announced, so
     // every waiter reads its operation again rather than sleep through it until its timeout.
-    vertx.eventBus().localConsumer(ChangeListener.LISTENING, listening -> wake());
+    vertx.eventBus().localConsumer(ChangeListener.LISTENING, again -> wake());
   }
 
   /** Wakes the waiters of the operation that {@code ownerAndId} ("ownerId/id") names. */
@@ -46,7 +50,7 @@ final class ChangeWaiters {
         woken.add(waiter);
       }
     }
-    woken.forEach(waiter -> waiter.changed.tryComplete());
+    woken.forEach(waiter -> waiter.changed.tryComplete(true));
   }
 
   private boolean draining;
@@ -67,7 +71,7 @@ final class ChangeWaiters {
         all.add(waiter);
       }
     });
-    all.forEach(waiter -> waiter.changed.tryComplete());
+    all.forEach(waiter -> waiter.changed.tryComplete(true));
   }
 
   /** Whether the waits were ended by a shutdown rather than by a change. */
@@ -85,7 +89,7 @@ final class ChangeWaiters {
   }
 
   final class Waiter {
-    private final Promise<Void> changed = Promise.promise();
+    private final Promise<Boolean> changed = Promise.promise();
     private final String ownerId;
     private final String id;
     private final Runnable freed;
@@ -103,11 +107,14 @@ final class ChangeWaiters {
 
     /**
      * Completes when the operation changes or is deleted, or when {@code most} has passed; fails
-     * once the waiter is stopped, e.g. because its client went away.
+     * once the waiter is stopped, e.g. because its client went away. Completes with whether the
+     * operation may have changed since it was read: true when woken, false when the time ran out
+     * while every change was being announced (any change would have woken it), true when it ran out
+     * while the change listener was away.
      */
-    Future<Void> changeWithin(Duration most) {
+    Future<Boolean> changeWithin(Duration most) {
       if (!stopped) {
-        timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete());
+        timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete(!listening.getAsBoolean()));
       }
       return changed.future();
     }

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -60,13 +61,14 @@ public final class OperationsHandler implements OperationsApi {
    * @param limits  what each caller may hold at once on this instance, and its lists' database time
    * @param metadata the CSDL that GET $metadata serves, made from the contract
    * @param batches serves $batch, whose requests come back through the server, each as if alone
+   * @param listening whether every change of an operation is announced now (the change listener's state)
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits,
-                           ServiceMetadata metadata, JsonBatches batches) {
+                           ServiceMetadata metadata, JsonBatches batches, BooleanSupplier listening) {
     this.metadata = metadata;
     this.service = service;
     this.links = links;
-    this.waiters = new ChangeWaiters(vertx);
+    this.waiters = new ChangeWaiters(vertx, listening);
     this.shares = limits.statements();
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();
@@ -204,7 +206,9 @@ public final class OperationsHandler implements OperationsApi {
       .compose(first -> first.isFinal() || unlessMatching.map(tags -> !tags.matches(first.version())).orElse(false)
         ? Future.succeededFuture(new Answer(first, false))
         : waiter.changeWithin(Duration.ofSeconds(wait.getAsInt()))
-          .compose(woken -> waiters.draining() ? Future.succeededFuture(first) : service.get(owner, id))
+          // Read again only what may have changed: a wait that ran out unwoken answers what it read.
+          .compose(mayHaveChanged -> waiters.draining() || !mayHaveChanged ? Future.succeededFuture(first)
+            : service.get(owner, id))
           .map(now -> new Answer(now, true)))
       .onComplete(answer -> {
         waiter.stop();

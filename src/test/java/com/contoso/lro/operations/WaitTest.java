@@ -128,6 +128,34 @@ class WaitTest extends TwoInstanceTest {
     assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=1");
   }
 
+  /**
+   * While the change listener listens, any change would have woken a waiter; one that ran out
+   * answers what it read when it began and reads nothing again. Shown by a change made with the
+   * announcing trigger off: the wait that runs out does not see it, the next request does.
+   */
+  @Test
+  void a_wait_that_runs_out_answers_what_it_read_without_reading_again() throws Exception {
+    String token = first.tokens.user().sign();
+    String id = running(first, token);
+
+    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=2");
+    awaitWaiters(1, 0);
+    await(first.database.pool().query("ALTER TABLE operations DISABLE TRIGGER operations_changed").execute());
+    try {
+      first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("statusDetail", "never announced"));
+      HttpResponse<Buffer> response = await(waiting);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.bodyAsJsonObject().getString("statusDetail")).as("the state read when the wait began")
+        .isNotEqualTo("never announced");
+      assertThat(response.getHeader("Preference-Applied")).isEqualTo("wait=2");
+    } finally {
+      await(first.database.pool().query("ALTER TABLE operations ENABLE TRIGGER operations_changed").execute());
+    }
+    assertThat(first.call(GET, OPERATIONS + id, token, null).bodyAsJsonObject().getString("statusDetail"))
+      .isEqualTo("never announced");
+  }
+
   /** DB_TIMEOUT_SECONDS bounds the reads before and after a wait, never the wait itself. */
   @Test
   void a_wait_longer_than_db_timeout_seconds_is_not_cut_short_by_it(Vertx vertx) {
