@@ -62,7 +62,9 @@
 #   CLUSTER_INSTANCE_WARMUP [20]  seconds of reads (wrk, bench/lua/warm-owners.lua), and of waits woken
 #                          by PATCHes (bench/lua/warm-waiters.lua), on every instance before the
 #                          waiters are sent; 0 sends them to cold instances
-#   CLUSTER_CLIENT_HEAP [384m]  each client process's -Xmx
+#   CLUSTER_CLIENT_HEAP [384m]  each client process's heap (-Xms and -Xmx): fixed, with G1 asked for
+#                          20 ms pauses and its held sockets promoted at once, as the service's, so that the
+#                          clients' own collections (G1's defaults paused them 90-245 ms) stay out of the wakes
 #   CLUSTER_ARM_SECONDS [600]  CLUSTER_CONNECTING [100]   how long the waiters may take to be sent, and
 #                          each client's connections being opened at a time
 #   SERVICE_ENV [""]       NAME=value pairs, space-separated, added to the service's environment
@@ -898,7 +900,8 @@ cluster_waiters() {
   CLUSTER_CLIENT_PIDS=()
   for ((j = 0; j < clients; j++)); do
     count=$(((CLUSTER_WAITERS - j + clients - 1) / clients))
-    java -Xmx"$CLUSTER_CLIENT_HEAP" -Xss256k -cp "$JAR" bench/ClusterWaiters.java --targets "$(IFS=,; echo "${targets[*]}")" \
+    java -Xms"$CLUSTER_CLIENT_HEAP" -Xmx"$CLUSTER_CLIENT_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:MaxTenuringThreshold=1 \
+      -Xss256k -cp "$JAR" bench/ClusterWaiters.java --targets "$(IFS=,; echo "${targets[*]}")" \
       --source "127.0.0.$((2 + j))" --tokens "$WORK/cluster-tokens" --ids "$WORK/cluster-ids" --first "$first" --count "$count" \
       --patch-rate "$rate" --warmup-seconds "$CLUSTER_WARMUP_SECONDS" --rounds "$CLUSTER_ROUNDS" --seconds "$CLUSTER_SECONDS" \
       --ready "$WORK/cluster-ready-$j" --go "$WORK/cluster-go" --samples "$WORK/cluster-samples-$j" \
