@@ -99,7 +99,7 @@ public final class ApiVerticle extends VerticleBase {
       () -> server.actualPort(), TimeUnit.SECONDS.toMillis(config.connections().idleTimeoutSeconds()));
     // Asked only of a request the gate has let through, as the page-token key is.
     OperationsHandler operations = new OperationsHandler(service, links, vertx, limits, docs.metadata(), batches,
-      () -> readiness.started().orElseThrow().listening().getAsBoolean());
+      () -> readiness.started().orElseThrow().listeningStretch().getAsLong());
     this.operations = operations;
     TokenVerifier verifier = new TokenVerifier(vertx, keys);
     Router router = ApiRouter.create(vertx, contract, verifier, limits.requests(), operations,

@@ -8,7 +8,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one database connection per instance that listens for changes to operations (migration V4's
@@ -33,21 +33,26 @@ public final class ChangeListener {
   public static final String LISTENING = "operation-changes-listening";
   private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
 
+  /** The connection whose LISTEN completed last, and how many had then: every change since is heard while it is the subscriber's. */
+  private record Listening(PgConnection connection, long stretch) {
+  }
+
   private final PgSubscriber subscriber;
-  /** The connection whose LISTEN last completed: every change since is heard while it is still the subscriber's. */
-  private volatile PgConnection listeningOn;
+  private volatile Listening listening;
 
   private ChangeListener(PgSubscriber subscriber) {
     this.subscriber = subscriber;
   }
 
   /**
-   * Whether every change is heard now: false from a lost connection until its replacement has
-   * completed its LISTEN (and {@link #LISTENING} has been announced).
+   * Which unbroken stretch of listening this is, through which every change is heard: the number of
+   * LISTENs completed so far, while the last one's connection is still the subscriber's; -1 from a
+   * lost connection until its replacement has completed its LISTEN. A change made while the stretch
+   * stays the same has been heard.
    */
-  public boolean isListening() {
-    PgConnection now = subscriber.actualConnection();
-    return now != null && now == listeningOn;
+  public long listeningStretch() {
+    Listening now = listening;
+    return now != null && subscriber.actualConnection() == now.connection() ? now.stretch() : -1;
   }
 
   public Future<Void> close() {
@@ -64,11 +69,11 @@ public final class ChangeListener {
         new PgConnectOptions(database).addProperty("application_name", APPLICATION_NAME))
       .reconnectPolicy(retries -> 1000L);
     ChangeListener listener = new ChangeListener(subscriber);
-    AtomicBoolean connectedBefore = new AtomicBoolean();
+    AtomicLong listens = new AtomicLong();
     subscriber.channel(CHANNEL)
       .subscribeHandler(listening -> {
-        listener.listeningOn = subscriber.actualConnection();
-        if (connectedBefore.getAndSet(true)) {
+        listener.listening = new Listening(subscriber.actualConnection(), listens.incrementAndGet());
+        if (listens.get() > 1) {
           LOG.info("The change listener is listening again; held requests read their operation again");
         }
         vertx.eventBus().publish(LISTENING, null);

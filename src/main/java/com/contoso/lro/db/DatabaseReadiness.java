@@ -1,7 +1,7 @@
 package com.contoso.lro.db;
 
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Whether the part of start-up that needs the database (schema, change listener, shared secrets)
@@ -13,10 +13,10 @@ public final class DatabaseReadiness {
 
   /**
    * What the API needs from start-up: the schema version it migrated to, the page-token key, and
-   * whether the change listener is connected now (while it is, every change of an operation is
-   * announced; between a lost connection and its reconnect, none is).
+   * the change listener's stretch of listening ({@link ChangeListener#listeningStretch()}): every
+   * change of an operation is announced while it stays the same.
    */
-  public record Started(String schemaVersion, byte[] pageTokenKey, BooleanSupplier listening) {
+  public record Started(String schemaVersion, byte[] pageTokenKey, LongSupplier listeningStretch) {
   }
 
   private volatile Started started;

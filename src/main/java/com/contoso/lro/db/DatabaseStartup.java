@@ -72,7 +72,7 @@ public final class DatabaseStartup {
           .onFailure(failure -> listener.close())
           .map(key -> {
             changes = listener;
-            return new DatabaseReadiness.Started(schemaVersion, key, listener::isListening);
+            return new DatabaseReadiness.Started(schemaVersion, key, listener::listeningStretch);
           })))
       .onSuccess(this::completed)
       .onFailure(failure -> {

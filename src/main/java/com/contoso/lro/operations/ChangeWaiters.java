@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Requests that wait for an operation to change, each woken by the change the event bus announces
@@ -20,17 +20,20 @@ import java.util.function.BooleanSupplier;
 final class ChangeWaiters {
 
   private final Vertx vertx;
-  private final BooleanSupplier listening;
+  private final LongSupplier listeningStretch;
   /**
    * This verticle's waiters by operation id, each the head of those waiting on that id (ids are
    * unique per owner only, and a client may wait twice); only its event loop touches them.
    */
   private final Map<String, Waiter> byId = new HashMap<>();
 
-  /** @param listening whether every change is announced now: the change listener is connected and listening */
-  ChangeWaiters(Vertx vertx, BooleanSupplier listening) {
+  /**
+   * @param listeningStretch the change listener's stretch of listening ({@code ChangeListener.listeningStretch}):
+   *                         every change is announced while it stays the same; -1 while none is
+   */
+  ChangeWaiters(Vertx vertx, LongSupplier listeningStretch) {
     this.vertx = vertx;
-    this.listening = listening;
+    this.listeningStretch = listeningStretch;
     vertx.eventBus().<String>localConsumer(ChangeListener.CHANGED, change -> changed(change.body()));
     // The change listener has reconnected: a change made while it was away was never announced, so
     // every waiter reads its operation again rather than sleep through it until its timeout.
@@ -93,6 +96,8 @@ final class ChangeWaiters {
     private final String ownerId;
     private final String id;
     private final Runnable freed;
+    /** The change listener's stretch of listening when the waiter began, before its operation was read. */
+    private final long heardFrom;
     /** The next waiter on the same id. */
     private Waiter next;
     private long timer = -1;
@@ -102,19 +107,23 @@ final class ChangeWaiters {
       this.ownerId = ownerId;
       this.id = id;
       this.freed = freed;
+      heardFrom = listeningStretch.getAsLong();
       next = byId.put(id, this);
     }
 
     /**
      * Completes when the operation changes or is deleted, or when {@code most} has passed; fails
      * once the waiter is stopped, e.g. because its client went away. Completes with whether the
-     * operation may have changed since it was read: true when woken, false when the time ran out
-     * while every change was being announced (any change would have woken it), true when it ran out
-     * while the change listener was away.
+     * operation may have changed since it was read: true when woken; when the time ran out, false
+     * if the change listener listened through the whole wait (any change would have woken it), and
+     * true if it was away at any moment of it.
      */
     Future<Boolean> changeWithin(Duration most) {
       if (!stopped) {
-        timer = vertx.setTimer(most.toMillis(), elapsed -> changed.tryComplete(!listening.getAsBoolean()));
+        timer = vertx.setTimer(most.toMillis(), elapsed -> {
+          long now = listeningStretch.getAsLong();
+          changed.tryComplete(now < 0 || now != heardFrom);
+        });
       }
       return changed.future();
     }

@@ -28,7 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -61,14 +61,14 @@ public final class OperationsHandler implements OperationsApi {
    * @param limits  what each caller may hold at once on this instance, and its lists' database time
    * @param metadata the CSDL that GET $metadata serves, made from the contract
    * @param batches serves $batch, whose requests come back through the server, each as if alone
-   * @param listening whether every change of an operation is announced now (the change listener's state)
+   * @param listeningStretch the change listener's stretch of listening: every change is announced while it stays the same
    */
   public OperationsHandler(OperationService service, GraphLinks links, Vertx vertx, CallerLimits limits,
-                           ServiceMetadata metadata, JsonBatches batches, BooleanSupplier listening) {
+                           ServiceMetadata metadata, JsonBatches batches, LongSupplier listeningStretch) {
     this.metadata = metadata;
     this.service = service;
     this.links = links;
-    this.waiters = new ChangeWaiters(vertx, listening);
+    this.waiters = new ChangeWaiters(vertx, listeningStretch);
     this.shares = limits.statements();
     this.databaseTime = limits.databaseTime();
     this.longPolls = limits.longPolls();

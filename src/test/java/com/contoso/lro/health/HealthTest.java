@@ -111,7 +111,7 @@ class HealthTest extends ServiceTest {
     root.addAppender(log);
     Router router = Router.router(vertx);
     DatabaseReadiness migrated = new DatabaseReadiness();
-    migrated.complete(new DatabaseReadiness.Started(schemaVersion, new byte[32], () -> true));
+    migrated.complete(new DatabaseReadiness.Started(schemaVersion, new byte[32], () -> 1));
     HealthRoutes.mount(router, vertx, oneConnection, migrated, () -> false);
     var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
     WebClient client = WebClient.create(vertx);
@@ -147,7 +147,7 @@ class HealthTest extends ServiceTest {
   private static HttpResponse<Buffer> readiness(Vertx vertx, String schemaVersion, boolean draining) {
     Router router = Router.router(vertx);
     DatabaseReadiness migrated = new DatabaseReadiness();
-    migrated.complete(new DatabaseReadiness.Started(schemaVersion, new byte[32], () -> true));
+    migrated.complete(new DatabaseReadiness.Started(schemaVersion, new byte[32], () -> 1));
     HealthRoutes.mount(router, vertx, service.database.pool(), migrated, () -> draining);
     var server = await(vertx.createHttpServer().requestHandler(router).listen(0));
     WebClient client = WebClient.create(vertx);
