@@ -5,12 +5,15 @@ import com.contoso.lro.TestDatabase;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import static com.contoso.lro.TestService.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A schema history that Flyway refuses is not waited out as a database outage is: met by the first
  * attempt, it fails the start; met by a later one, once the database is back, it ends the retries,
- * and the instance stays not ready, saying why.
+ * and the instance stays not ready, saying why. What start-up gives the API includes the change
+ * listener's stretch of listening, by which a waiter whose time runs out trusts what it read.
  */
 class DatabaseStartupTest {
 
@@ -54,6 +58,36 @@ class DatabaseStartupTest {
 
     assertThat(await(startup.whenReady()).schemaVersion()).isEqualTo(Migrations.NEWEST_VERSION);
     assertThat(readiness.isReady()).isTrue();
+  }
+
+  /** None from the moment the listener's session is lost until a new one listens; then the next. */
+  @Test
+  void the_listener_listens_in_a_first_stretch_none_after_its_session_is_lost_and_a_second_once_a_new_one_listens()
+    throws Exception {
+    startup = new DatabaseStartup(vertx, AppConfig.from(database.env()).database(), new DatabaseReadiness());
+    await(startup.begin());
+    LongSupplier stretch = await(startup.whenReady()).listeningStretch();
+    assertThat(eventually(() -> stretch.getAsLong() == 1)).as("the first stretch once started").isTrue();
+
+    assertThat(await(database.pool().preparedQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+        + "FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
+      .execute(Tuple.of(database.env().get("PGDATABASE"), ChangeListener.APPLICATION_NAME))).iterator().next().getInteger(0))
+      .as("listener sessions ended").isEqualTo(1);
+
+    // It reconnects a second after the loss: no stretch until then.
+    assertThat(eventually(() -> stretch.getAsLong() == -1)).as("none once its session is gone").isTrue();
+    assertThat(eventually(() -> stretch.getAsLong() == 2)).as("the second on a new session").isTrue();
+  }
+
+  /** Whether {@code condition} held within 10 s, asked every 10 ms. */
+  private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+    for (int i = 0; i < 1000; i++) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(10);
+    }
+    return false;
   }
 
   @Test

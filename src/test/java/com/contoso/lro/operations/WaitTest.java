@@ -78,8 +78,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=2");
-    awaitWaiters(1, 0);
+    Future<HttpResponse<Buffer>> waiting = held(first, token, id, "wait=2");
     first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "running"));
     Thread.sleep(500);
 
@@ -92,8 +91,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=30");
-    awaitWaiters(1, 0);
+    Future<HttpResponse<Buffer>> waiting = held(first, token, id, "wait=30");
     first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "succeeded"));
     HttpResponse<Buffer> response = await(waiting);
 
@@ -107,8 +105,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(second, token, id, "wait=30");
-    awaitWaiters(0, 1);
+    Future<HttpResponse<Buffer>> waiting = held(second, token, id, "wait=30");
     first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("statusDetail", "half way"));
     HttpResponse<Buffer> response = await(waiting);
 
@@ -138,8 +135,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=2");
-    awaitWaiters(1, 0);
+    Future<HttpResponse<Buffer>> waiting = held(first, token, id, "wait=2");
     await(first.database.pool().query("ALTER TABLE operations DISABLE TRIGGER operations_changed").execute());
     try {
       first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("statusDetail", "never announced"));
@@ -179,8 +175,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=30");
-    awaitWaiters(1, 0);
+    Future<HttpResponse<Buffer>> waiting = held(first, token, id, "wait=30");
     first.call(DELETE, OPERATIONS + id, token, null);
 
     assertThat(await(waiting).statusCode()).isEqualTo(404);
@@ -191,8 +186,7 @@ class WaitTest extends TwoInstanceTest {
     String token = first.tokens.user().sign();
     String id = running(first, token);
 
-    Future<HttpResponse<Buffer>> waiting = waitAsync(first, token, id, "wait=600");
-    awaitWaiters(1, 0);
+    Future<HttpResponse<Buffer>> waiting = held(first, token, id, "wait=600");
     first.call(PATCH, OPERATIONS + id, token, new JsonObject().put("status", "failed"));
 
     assertThat(await(waiting).getHeader("Preference-Applied")).isEqualTo("wait=60");
@@ -253,6 +247,14 @@ class WaitTest extends TwoInstanceTest {
 
   private static Future<HttpResponse<Buffer>> waitAsync(TestService service, String token, String id, String prefer) {
     return service.request(GET, OPERATIONS + id).bearerTokenAuthentication(token).putHeader("Prefer", prefer).send();
+  }
+
+  /** A wait sent to {@code service}, once that instance holds it (and the other holds none). */
+  private static Future<HttpResponse<Buffer>> held(TestService service, String token, String id, String prefer)
+    throws InterruptedException {
+    Future<HttpResponse<Buffer>> waiting = waitAsync(service, token, id, prefer);
+    awaitWaiters(service == first ? 1 : 0, service == second ? 1 : 0);
+    return waiting;
   }
 
   /** Until each instance holds exactly its count of waiting requests (bounded: 10 s). */
