@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlClient;
 
 import java.util.Map;
@@ -87,6 +88,13 @@ public final class TestDatabase {
   /** Ends a {@link #lockTable} session's transaction, and the session. */
   public static Future<Void> unlock(SqlConnection locker) {
     return locker.query("ROLLBACK").execute().compose(rolledBack -> locker.close());
+  }
+
+  /** Ends this database's sessions of {@code applicationName} from the server's side; how many. */
+  public Future<Integer> terminate(String applicationName) {
+    return pool().preparedQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+        + "FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
+      .execute(Tuple.of(name, applicationName)).map(rows -> rows.iterator().next().getInteger(0));
   }
 
   public Future<Void> drop() {

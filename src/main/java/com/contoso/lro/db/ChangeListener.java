@@ -8,8 +8,6 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The one database connection per instance that listens for changes to operations (migration V4's
  * trigger) and hands each to the event bus, where the waiting requests of every verticle hear it.
@@ -69,11 +67,11 @@ public final class ChangeListener {
         new PgConnectOptions(database).addProperty("application_name", APPLICATION_NAME))
       .reconnectPolicy(retries -> 1000L);
     ChangeListener listener = new ChangeListener(subscriber);
-    AtomicLong listens = new AtomicLong();
     subscriber.channel(CHANNEL)
       .subscribeHandler(listening -> {
-        listener.listening = new Listening(subscriber.actualConnection(), listens.incrementAndGet());
-        if (listens.get() > 1) {
+        Listening before = listener.listening;
+        listener.listening = new Listening(subscriber.actualConnection(), before == null ? 1 : before.stretch() + 1);
+        if (before != null) {
           LOG.info("The change listener is listening again; held requests read their operation again");
         }
         vertx.eventBus().publish(LISTENING, null);

@@ -5,7 +5,6 @@ import com.contoso.lro.TestDatabase;
 import com.contoso.lro.config.AppConfig;
 import com.contoso.lro.config.AppConfig.DatabaseConfig;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,10 +68,7 @@ class DatabaseStartupTest {
     LongSupplier stretch = await(startup.whenReady()).listeningStretch();
     assertThat(eventually(() -> stretch.getAsLong() == 1)).as("the first stretch once started").isTrue();
 
-    assertThat(await(database.pool().preparedQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
-        + "FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
-      .execute(Tuple.of(database.env().get("PGDATABASE"), ChangeListener.APPLICATION_NAME))).iterator().next().getInteger(0))
-      .as("listener sessions ended").isEqualTo(1);
+    assertThat(await(database.terminate(ChangeListener.APPLICATION_NAME))).as("listener sessions ended").isEqualTo(1);
 
     // It reconnects a second after the loss: no stretch until then.
     assertThat(eventually(() -> stretch.getAsLong() == -1)).as("none once its session is gone").isTrue();

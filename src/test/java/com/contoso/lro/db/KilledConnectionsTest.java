@@ -249,9 +249,7 @@ class KilledConnectionsTest {
 
   /** Kills the service's sessions of {@code applicationName} on this test's database; how many. */
   private static int terminate(String applicationName) {
-    return await(service.database.pool().preparedQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
-        + "FROM pg_stat_activity WHERE datname = $1 AND application_name = $2")
-      .execute(Tuple.of(service.database.env().get("PGDATABASE"), applicationName))).iterator().next().getInteger(0);
+    return await(service.database.terminate(applicationName));
   }
 
   /**
