@@ -6,12 +6,16 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * The service's logging, from LOG_FORMAT and LOG_LEVEL: one JSON object per line on standard
@@ -26,6 +30,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
   static final int QUEUE_SIZE = 8_192;
   /** How long the writer sleeps when no line waits: at most this late, a line is written. */
   static final long WRITER_SLEEP_NANOS = 10_000_000;
+  /** Bytes of lines gathered into one write to standard output: about 150 JSON lines. */
+  static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n";
 
@@ -40,12 +46,15 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
   /** The service's appenders and levels, on {@code context}. */
   static void install(LoggerContext context) {
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    // Not logback's ConsoleAppender: it writes through System.out, which flushes every line (a
+    // PrintStream with autoflush over a 128-byte buffer), a write call per line. These lines are
+    // gathered and written when the writer has taken every line that waits (below), or the buffer is full.
+    OutputStreamAppender<ILoggingEvent> console = new OutputStreamAppender<>();
     console.setContext(context);
     console.setName("console");
     console.setEncoder("text".equalsIgnoreCase(System.getenv("LOG_FORMAT")) ? text(context) : json(context));
-    // Written in batches, each flushed when the writer has taken every line that waits (below).
     console.setImmediateFlush(false);
+    console.setOutputStream(new BufferedOutputStream(new StandardOutput(), WRITE_BUFFER_BYTES));
     console.start();
     // Lines are encoded and written by a thread of their own, never an event loop's: a write to a
     // slow standard output would block the loop, and encoding each line there cost every request
@@ -71,6 +80,29 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     root.setLevel(Level.toLevel(System.getenv("LOG_LEVEL"), Level.INFO));
     root.addAppender(async);
     context.getLogger("io.netty").setLevel(Level.WARN);
+  }
+
+  /** Standard output as System.out is when each write is made; closing it leaves System.out open. */
+  private static final class StandardOutput extends OutputStream {
+    @Override
+    public void write(int b) {
+      System.out.write(b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      System.out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void flush() {
+      System.out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 
   private static Encoder<ILoggingEvent> json(LoggerContext context) {

@@ -1,18 +1,24 @@
 package com.contoso.lro.config;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.com.lmax.disruptor.SleepingWaitStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +42,7 @@ class LogConfigurationTest {
     assertThat(async.isIncludeCallerData()).isFalse();
     assertThat(async.getWaitStrategy()).as("a line handed over wakes no thread").isInstanceOf(SleepingWaitStrategy.class);
     assertThat(async.isAddDefaultStatusListener()).as("logback's status messages stay off standard output").isFalse();
-    ConsoleAppender<?> console = (ConsoleAppender<?>) async.getAppender("console");
+    OutputStreamAppender<?> console = (OutputStreamAppender<?>) async.getAppender("console");
     assertThat(console.isImmediateFlush()).as("written in batches, flushed at the end of each").isFalse();
     context.stop();
   }
@@ -61,6 +67,50 @@ class LogConfigurationTest {
         Thread.sleep(5);
       }
       assertThat(written.toString(StandardCharsets.UTF_8)).contains(line);
+    } finally {
+      context.stop();
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void the_lines_of_a_batch_reach_standard_output_in_one_write() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    List<Integer> writes = new ArrayList<>();
+    OutputStream countingWrites = new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        writes.add(length);
+        written.write(bytes, offset, length);
+      }
+    };
+    // As the JDK makes System.out: a buffer of 128 bytes, flushed at every write.
+    System.setOut(new PrintStream(new BufferedOutputStream(countingWrites, 128), true, StandardCharsets.UTF_8));
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    try {
+      LogConfiguration.install(context);
+      LoggingEventAsyncDisruptorAppender async =
+        (LoggingEventAsyncDisruptorAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("async");
+      @SuppressWarnings("unchecked")
+      OutputStreamAppender<ILoggingEvent> console = (OutputStreamAppender<ILoggingEvent>) async.getAppender("console");
+      Logger logger = context.getLogger("test");
+
+      // As the writer thread hands the appender a batch of lines, then ends the batch with a flush (here, by stopping it).
+      for (int i = 0; i < 100; i++) {
+        console.doAppend(new LoggingEvent(Logger.FQCN, logger, Level.INFO, "line " + i, null, null));
+      }
+      assertThat(writes).as("nothing written while the batch lasts").isEmpty();
+      console.stop();
+
+      assertThat(writes).as("one write for the batch").hasSize(1);
+      assertThat(written.toString(StandardCharsets.UTF_8)).contains("\"line 0\"", "\"line 99\"");
     } finally {
       context.stop();
       System.setOut(original);
