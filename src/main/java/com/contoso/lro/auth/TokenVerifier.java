@@ -10,9 +10,12 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -30,7 +33,9 @@ import java.util.Map;
  * <p>A client sends the same token for an hour, and checking its signature is the dearest step of a
  * request, so a verified token is remembered, by its SHA-256 and never in the clear, until it
  * expires; the most recently used {@value #REMEMBERED} per verticle are kept. When the trusted keys
- * change, all are forgotten, as the key that signed one may be gone.
+ * change, all are forgotten, as the key that signed one may be gone. Like the rest of a verticle, it
+ * is used on that verticle's event loop only: the digest is computed in buffers of its own, with no
+ * copy of the token made for it.
  */
 public final class TokenVerifier {
 
@@ -45,12 +50,26 @@ public final class TokenVerifier {
   private final Context context;
   private final TrustedKeys keys;
   private final long skewMillis;
-  private final Map<String, Verified> verified;
+  private final Map<Digest, Verified> verified;
+  private final MessageDigest sha256 = sha256();
+  private final byte[] digested = new byte[32];
+  /** A token's characters as the bytes digested; grows to the longest token seen, which the server's header limit bounds. */
+  private byte[] ascii = new byte[2048];
   /** The keys that {@link #jwt} checks against, and that every remembered token was verified with. */
   private TrustedKeys.KeySet keySet;
   private JWTAuth jwt;
 
-  private record Verified(Caller caller, long validUntilMillis) {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** @param answer the caller, as verify answers it each time */
+  private record Verified(Caller caller, long validUntilMillis, Future<Caller> answer) {
+    Verified(Caller caller, long validUntilMillis) {
+      this(caller, validUntilMillis, Future.succeededFuture(caller));
+    }
+  }
+
+  /** A token's SHA-256. */
+  private record Digest(long first, long second, long third, long fourth) {
   }
 
   public TokenVerifier(Vertx vertx, TrustedKeys keys) {
@@ -61,7 +80,7 @@ public final class TokenVerifier {
   TokenVerifier(Vertx vertx, TrustedKeys keys, int remembered) {
     this.verified = new LinkedHashMap<>(remembered, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<Digest, Verified> eldest) {
         return size() > remembered;
       }
     };
@@ -77,17 +96,24 @@ public final class TokenVerifier {
    * show the client: the JWT library's own messages can carry configuration and decoding details.
    */
   public Future<Caller> verify(String token) {
+    return verify(token, 0, token.length());
+  }
+
+  /** As {@link #verify(String)}, of the token that {@code text} holds from {@code from} to {@code to}, e.g. a header's value. */
+  public Future<Caller> verify(String text, int from, int to) {
     useCurrentKeys();
-    String digest = digest(token);
-    Verified known = verified.get(digest);
+    Digest digest = digest(text, from, to);
+    Verified known = digest == null ? null : verified.get(digest);
     if (known != null) {
       if (System.currentTimeMillis() < known.validUntilMillis()) {
-        return Future.succeededFuture(known.caller());
+        return known.answer();
       }
       verified.remove(digest);
     }
-    return check(token).map(checked -> {
-      verified.put(digest, checked);
+    return check(text.substring(from, to)).map(checked -> {
+      if (digest != null) {
+        verified.put(digest, checked);
+      }
       return checked.caller();
     });
   }
@@ -186,13 +212,35 @@ public final class TokenVerifier {
 
   /** Whether {@code token} is among them; looking does not count as a use. */
   boolean remembers(String token) {
-    return verified.containsKey(digest(token));
+    return verified.containsKey(digest(token, 0, token.length()));
   }
 
-  private static String digest(String token) {
+  /** The SHA-256 of the token in {@code text} from {@code from} to {@code to}; null when it holds a character no JWT has (not ASCII). */
+  private Digest digest(String text, int from, int to) {
+    int length = to - from;
+    if (ascii.length < length) {
+      ascii = new byte[Math.max(length, 2 * ascii.length)];
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(from + i);
+      if (c > 0x7f) {
+        return null;
+      }
+      ascii[i] = (byte) c;
+    }
+    sha256.update(ascii, 0, length);
     try {
-      return Base64.getEncoder().encodeToString(
-        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+      sha256.digest(digested, 0, digested.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 gives 32 bytes", e);
+    }
+    return new Digest((long) LONGS.get(digested, 0), (long) LONGS.get(digested, 8), (long) LONGS.get(digested, 16),
+      (long) LONGS.get(digested, 24));
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is unavailable", e);
     }

@@ -86,6 +86,31 @@ class TokenVerifierTest {
   }
 
   @Test
+  void a_token_read_where_it_stands_in_a_header_is_the_token_itself(Vertx vertx) {
+    TokenVerifier verifier = verifier(vertx, 60);
+    String token = tokens.user().sign();
+    String header = "Bearer " + token + "  ";
+
+    Caller inHeader = await(verifier.verify(header, 7, 7 + token.length()));
+
+    assertThat(verifier.remembers(token)).isTrue();
+    assertThat(await(verifier.verify(token))).isEqualTo(inHeader);
+  }
+
+  @Test
+  void a_token_that_differs_from_a_remembered_one_only_beyond_ascii_is_not_taken_for_it(Vertx vertx) {
+    TokenVerifier verifier = verifier(vertx, 60);
+    String token = tokens.user().sign();
+    await(verifier.verify(token));
+    char last = token.charAt(token.length() - 1);
+    // The same low byte in each character: a digest of the characters cut to bytes would match the remembered one.
+    String lookalike = token.substring(0, token.length() - 1) + (char) (last + 0x100);
+
+    assertThat(refused(verifier, lookalike)).isTrue();
+    assertThat(verifier.remembers(lookalike)).isFalse();
+  }
+
+  @Test
   void an_es256_signature_is_taken_in_jws_form_only_not_in_der_form(Vertx vertx) {
     TokenVerifier verifier = verifier(vertx, 60);
     String jose = tokens.user().signedWith(tokens.ec).sign();
