@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +30,25 @@ public final class BodyDeadline implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    if (!request.isEnded()) {
+    if (!request.isEnded() && mayHaveBody(request)) {
       long timer = vertx.setTimer(timeoutMillis, expired -> cut(request));
       // Ends, or fails when the connection closes first: either way the deadline has no more to guard.
       request.end().onComplete(ended -> vertx.cancelTimer(timer));
     }
     next.handle(request);
+  }
+
+  /**
+   * Whether a body may still come: an HTTP/1.x request with neither Content-Length nor
+   * Transfer-Encoding has none (RFC 9112 6.3), nor one whose Content-Length is 0, though Vert.x has
+   * yet to read its end when the head is handed over. HTTP/2 says so only by ending the stream.
+   */
+  static boolean mayHaveBody(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      return true;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !"0".equals(length.trim());
   }
 
   private static void cut(HttpServerRequest request) {
