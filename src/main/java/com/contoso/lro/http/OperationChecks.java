@@ -81,14 +81,36 @@ public final class OperationChecks {
     if (route.parameterSegments().length == 0) {
       return false;
     }
-    String[] segments = segments(ctx.normalizedPath());
+    String path = ctx.normalizedPath();
     for (int at : route.parameterSegments()) {
-      String value = baseSegments + at < segments.length ? segments[baseSegments + at] : "";
-      if (fixedSegments.contains(URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT))) {
+      String value = segment(path, baseSegments + at);
+      // Decoded only when it holds an escape: a plain id, on every request, needs none.
+      String decoded = value.indexOf('%') < 0 ? value : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+      if (fixedSegments.contains(decoded.toLowerCase(Locale.ROOT))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The {@code index}th non-empty segment of {@code path}, as {@link #segments} would give it, or "" when it has fewer. */
+  static String segment(String path, int index) {
+    int count = 0;
+    int at = 0;
+    while (at < path.length()) {
+      if (path.charAt(at) == '/') {
+        at++;
+        continue;
+      }
+      int end = path.indexOf('/', at);
+      end = end < 0 ? path.length() : end;
+      if (count == index) {
+        return path.substring(at, end);
+      }
+      count++;
+      at = end;
+    }
+    return "";
   }
 
   /** Where the operation's path takes a parameter, e.g. {longRunningOperationId}, counted after the base path. */
@@ -97,7 +119,7 @@ public final class OperationChecks {
     return IntStream.range(0, segments.length).filter(i -> segments[i].startsWith("{")).toArray();
   }
 
-  private static String[] segments(String path) {
+  static String[] segments(String path) {
     return Arrays.stream(path.split("/")).filter(segment -> !segment.isEmpty()).toArray(String[]::new);
   }
 
