@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -224,11 +225,14 @@ public final class TokenVerifier {
     for (int i = 0; i < length; i++) {
       char c = text.charAt(from + i);
       if (c > 0x7f) {
+        Arrays.fill(ascii, 0, i, (byte) 0);
         return null;
       }
       ascii[i] = (byte) c;
     }
     sha256.update(ascii, 0, length);
+    // Not kept in the clear between requests, as the remembered tokens are not.
+    Arrays.fill(ascii, 0, length, (byte) 0);
     try {
       sha256.digest(digested, 0, digested.length);
     } catch (DigestException e) {
