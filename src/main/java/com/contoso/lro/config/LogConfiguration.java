@@ -46,6 +46,11 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
   /** The service's appenders and levels, on {@code context}. */
   static void install(LoggerContext context) {
+    install(context, new StandardOutput());
+  }
+
+  /** @param standardOutput where the lines go, a batch at a time */
+  static void install(LoggerContext context, OutputStream standardOutput) {
     // Not logback's ConsoleAppender: it writes through System.out, which flushes every line (a
     // PrintStream with autoflush over a 128-byte buffer), a write call per line. These lines are
     // gathered and written when the writer has taken every line that waits (below), or the buffer is full.
@@ -54,7 +59,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     console.setName("console");
     console.setEncoder("text".equalsIgnoreCase(System.getenv("LOG_FORMAT")) ? text(context) : json(context));
     console.setImmediateFlush(false);
-    console.setOutputStream(new BufferedOutputStream(new StandardOutput(), WRITE_BUFFER_BYTES));
+    console.setOutputStream(new BufferedOutputStream(standardOutput, WRITE_BUFFER_BYTES));
     console.start();
     // Lines are encoded and written by a thread of their own, never an event loop's: a write to a
     // slow standard output would block the loop, and encoding each line there cost every request

@@ -75,7 +75,6 @@ class LogConfigurationTest {
 
   @Test
   void the_lines_of_a_batch_reach_standard_output_in_one_write() {
-    PrintStream original = System.out;
     ByteArrayOutputStream written = new ByteArrayOutputStream();
     List<Integer> writes = new ArrayList<>();
     OutputStream countingWrites = new OutputStream() {
@@ -90,12 +89,11 @@ class LogConfigurationTest {
         written.write(bytes, offset, length);
       }
     };
-    // As the JDK makes System.out: a buffer of 128 bytes, flushed at every write.
-    System.setOut(new PrintStream(new BufferedOutputStream(countingWrites, 128), true, StandardCharsets.UTF_8));
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());
+    // As the JDK makes System.out: a buffer of 128 bytes, flushed at every write.
+    LogConfiguration.install(context, new PrintStream(new BufferedOutputStream(countingWrites, 128), true, StandardCharsets.UTF_8));
     try {
-      LogConfiguration.install(context);
       LoggingEventAsyncDisruptorAppender async =
         (LoggingEventAsyncDisruptorAppender) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("async");
       @SuppressWarnings("unchecked")
@@ -113,7 +111,6 @@ class LogConfigurationTest {
       assertThat(written.toString(StandardCharsets.UTF_8)).contains("\"line 0\"", "\"line 99\"");
     } finally {
       context.stop();
-      System.setOut(original);
     }
   }
 }
