@@ -8,13 +8,13 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.joran.spi.ConsoleTarget;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import net.logstash.logback.encoder.LogstashEncoder;
 
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 
 /**
@@ -46,7 +46,8 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
 
   /** The service's appenders and levels, on {@code context}. */
   static void install(LoggerContext context) {
-    install(context, new StandardOutput());
+    // Logback's own standard output: System.out as it is at each write, left open when the appender closes.
+    install(context, ConsoleTarget.SystemOut.getStream());
   }
 
   /** @param standardOutput where the lines go, a batch at a time */
@@ -85,29 +86,6 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     root.setLevel(Level.toLevel(System.getenv("LOG_LEVEL"), Level.INFO));
     root.addAppender(async);
     context.getLogger("io.netty").setLevel(Level.WARN);
-  }
-
-  /** Standard output as System.out is when each write is made; closing it leaves System.out open. */
-  private static final class StandardOutput extends OutputStream {
-    @Override
-    public void write(int b) {
-      System.out.write(b);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-      System.out.write(bytes, offset, length);
-    }
-
-    @Override
-    public void flush() {
-      System.out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 
   private static Encoder<ILoggingEvent> json(LoggerContext context) {
